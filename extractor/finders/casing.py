@@ -1,0 +1,53 @@
+"""Names printed in capitals ("CỤM THI ĐUA CÁC TRƯỜNG CHÍNH TRỊ ...") → their official casing.
+
+The best source is the document itself: the body usually writes the same name in running
+text, so the most frequent spelling there wins. Otherwise the name is put in sentence case,
+abbreviations are written out and known proper nouns (provinces, "Hồ Chí Minh") get their
+capitals back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+from extractor.patterns import Patterns
+
+TITLE_PREFIX = regex.compile(r"^(?:Phó|Quyền)\s+(\p{Ll})")
+
+
+def restore_from_text(name: str, text: str) -> str | None:
+    """The most frequent spelling of ``name`` (any case) in ``text`` that is not all capitals."""
+    words = name.split()
+    if not words:
+        return None
+    pattern = regex.compile(r"(?<!\p{L})" + r"\s+".join(regex.escape(w) for w in words) + r"(?!\p{L})", regex.IGNORECASE)
+    spellings = Counter(" ".join(m.group().split()) for m in pattern.finditer(text) if not m.group().isupper())
+    return spellings.most_common(1)[0][0] if spellings else None
+
+
+def expand_abbreviations(text: str, patterns: Patterns) -> str:
+    words = [patterns.abbreviations.get(word, word) for word in text.split()]
+    return " ".join(words)
+
+
+def sentence_case(text: str, patterns: Patterns) -> str:
+    """"TỈNH ỦY THANH HÓA" → "Tỉnh ủy Thanh Hóa"; "PHÓ HIỆU TRƯỞNG" → "Phó Hiệu trưởng"."""
+    lowered = text.lower()
+    result = lowered[:1].upper() + lowered[1:]
+    for phrase in patterns.capitalised:
+        result = regex.sub(
+            r"(?<!\p{L})" + regex.escape(phrase.lower()) + r"(?!\p{L})", phrase, result
+        )
+    # A deputy's or acting head's title keeps the capital of the title it qualifies.
+    return TITLE_PREFIX.sub(lambda m: m.group(0)[:-1] + m.group(1).upper(), result)
+
+
+def official_name(printed: str, patterns: Patterns, body_text: str) -> str:
+    """A name as the document writes it in running text, else in sentence case."""
+    printed = " ".join(printed.split())
+    if not printed.isupper():
+        return printed
+    expanded = expand_abbreviations(printed, patterns)
+    return restore_from_text(expanded, body_text) or sentence_case(expanded, patterns)

@@ -1,0 +1,218 @@
+"""Header fields: the document's own number, type, issuer and parent, place, date, subject.
+
+The number is read only from the header zone (a stamp's "Số: 457" and numbers cited in the
+body never qualify), and it must fit the number-and-symbol grammar of either style.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from extractor.fields import Field, Findings, ReviewItem
+from extractor.finders import Context
+from extractor.finders.casing import official_name
+from extractor.finders.dates import iso_date, partial_date
+from extractor.model import Column, Line, Zone
+
+HEADER_SEARCH_LINES = 25
+"""Without a detected header zone, how many first lines of page 1 may hold the header."""
+SUBJECT_LINES = 4
+CENTRED = 0.12
+MIN_GAZETTEER_SCORE = 0.75
+SUBJECT_PREFIX = regex.compile(r"^(?:V/v|Về\s+việc)\s*:?\s*", regex.IGNORECASE)
+
+
+def find_header_fields(context: Context, findings: Findings) -> None:
+    header = [(i, line) for i, line in context.doc.zone_lines(Zone.HEADER) if i not in context.stamp_lines]
+    if not header:
+        header = [
+            (i, line)
+            for i, line in enumerate(context.doc.lines[:HEADER_SEARCH_LINES])
+            if line.page == 1 and i not in context.stamp_lines
+        ]
+    number_line = find_document_number(context, findings, header)
+    find_place_and_date(context, findings, header)
+    title_at = find_title(context)
+    find_type(context, findings, title_at)
+    find_issuer(context, findings, header, number_line)
+    find_subject(context, findings, title_at, header, number_line)
+
+
+def find_document_number(context: Context, findings: Findings, header: list[tuple[int, Line]]) -> Line | None:
+    pattern = context.patterns.regexes["document_number"]
+    for index, line in header:
+        match = pattern.search(line.text)
+        if not match:
+            continue
+        base = context.doc.line_start(index)
+        if match["blank"] is not None:
+            value = "".join(match["blank"].split()).lstrip("_.…")
+            findings.number = Field.at(context.doc, base + match.start("blank"), base + match.end(), value, 0.3)
+            findings.review.append(ReviewItem("document.number", "number_blank", 0.3))
+            return line
+        value = "".join(match.group(0)[match.start("num") - match.start() :].split())
+        confidence = 0.97 if line.zone is Zone.HEADER else 0.75
+        if symbol_type(context, match) is None and "/" not in match["symbol"]:
+            confidence -= 0.1
+        findings.number = Field.at(context.doc, base + match.start("num"), base + match.end(), value, confidence)
+        return line
+    return None
+
+
+def symbol_type(context: Context, match: regex.Match[str]):  # noqa: ANN201 - DocumentType | None
+    return context.patterns.type_of_symbol(match["symbol"], party_style=match["sep"] == "-")
+
+
+def find_place_and_date(context: Context, findings: Findings, header: list[tuple[int, Line]]) -> None:
+    pattern = context.patterns.regexes["place_date"]
+    for index, line in header:
+        match = pattern.search(line.text)
+        if not match:
+            continue
+        base = context.doc.line_start(index)
+        place = trim_place(match["place"])
+        place_start = base + match.end("place") - len(place)
+        findings.place = Field.at(context.doc, place_start, base + match.end("place"), place, 0.95)
+        month, year = int(match["month"]), int(match["year"])
+        if match["day"].strip().isdigit():
+            value, confidence = iso_date(int(match["day"]), month, year), 0.97
+        else:
+            value, confidence = partial_date(month, year), 0.3
+            findings.review.append(ReviewItem("document.date", "day_blank", confidence))
+        if value is None:
+            findings.review.append(ReviewItem("document.date", "not_a_real_date", 0.0))
+            return
+        findings.date = Field.at(context.doc, base + match.end("place"), base + match.end(), value, confidence)
+        return
+
+
+def trim_place(place: str) -> str:
+    """The place without words the line may carry before it (at most six words)."""
+    words = place.split()
+    return " ".join(words[-6:]) if len(words) > 6 else " ".join(words)
+
+
+def find_title(context: Context) -> int | None:
+    """Index of the printed type title ("BÁO CÁO"): the first body lines of page 1."""
+    for index, line in enumerate(context.doc.lines):
+        if line.page != 1 or line.zone is Zone.HEADER:
+            continue
+        if line.text.isupper() and context.patterns.type_named(line.text):
+            return index
+        if index > HEADER_SEARCH_LINES:
+            break
+    return None
+
+
+def find_type(context: Context, findings: Findings, title_at: int | None) -> None:
+    from_symbol = None
+    if findings.number is not None:
+        match = context.patterns.regexes["document_number"].search(findings.number.text)
+        if match and match["symbol"]:
+            from_symbol = symbol_type(context, match)
+    if title_at is not None:
+        line = context.doc.lines[title_at]
+        doc_type = context.patterns.type_named(line.text)
+        start = context.doc.line_start(title_at)
+        agrees = from_symbol is None or from_symbol.name == doc_type.name
+        findings.type = Field.at(context.doc, start, start + len(line.text), doc_type.name, 0.98 if agrees else 0.7)
+        if not agrees:
+            findings.review.append(ReviewItem("document.type", "title_and_symbol_disagree", 0.7))
+    elif from_symbol is not None:
+        findings.type = findings.number.with_value(from_symbol.name, 0.85)
+    elif findings.number is not None and SUBJECT_PREFIX.match(subject_candidate(context) or ""):
+        findings.type = findings.number.with_value(context.patterns.type_named("Công văn").name, 0.75)
+
+
+def subject_candidate(context: Context) -> str | None:
+    return next((line.text for _, line in context.doc.zone_lines(Zone.HEADER) if SUBJECT_PREFIX.match(line.text)), None)
+
+
+def issuer_lines(context: Context, header: list[tuple[int, Line]], number_line: Line | None) -> list[tuple[int, Line]]:
+    """Upper-case lines of the left header column above the number line."""
+    limit = number_line.bbox[1] if number_line else float("inf")
+    decoration = context.patterns.regexes["decoration"]
+    return [
+        (i, line)
+        for i, line in header
+        if line.column is not Column.RIGHT
+        and line.bbox[1] < limit
+        and not decoration.match(line.text)
+        and line.text.isupper()
+        and not context.patterns.regexes["place_date"].search(line.text)
+    ]
+
+
+def find_issuer(context: Context, findings: Findings, header: list[tuple[int, Line]], number_line: Line | None) -> None:
+    lines = issuer_lines(context, header, number_line)
+    if not lines:
+        return
+    unit_start = context.patterns.regexes["unit_start"]
+    split = next((k for k in range(1, len(lines)) if unit_start.match(lines[k][1].text)), 0)
+    parent, issuer = lines[:split], lines[split:]
+    province = None
+    if parent:
+        findings.parent_issuer = name_field(context, parent, None)
+        province = context.patterns.gazetteer.match_province(text_of(parent))[0]
+    findings.issuer = name_field(context, issuer, province)
+
+
+def text_of(lines: list[tuple[int, Line]]) -> str:
+    return " ".join(line.text for _, line in lines)
+
+
+def name_field(context: Context, lines: list[tuple[int, Line]], province: str | None) -> Field:
+    """An organisation's name from its header lines: a school by its canonical name."""
+    printed = text_of(lines)
+    gazetteer = context.patterns.gazetteer
+    match = gazetteer.match_school(printed)
+    if (match.school is None or match.score < MIN_GAZETTEER_SCORE) and province:
+        match = gazetteer.match_school(f"{printed} tỉnh {province}")
+    if match.school is not None and match.score >= MIN_GAZETTEER_SCORE:
+        value, confidence = match.school.name, 0.95
+    else:
+        value, confidence = official_name(printed, context.patterns, context.body_text), 0.9
+    first, last = lines[0][0], lines[-1][0]
+    start = context.doc.line_start(first)
+    end = context.doc.line_start(last) + len(context.doc.lines[last].text)
+    field = Field.at(context.doc, start, end, value, confidence)
+    return Field(value, field.confidence, field.page, field.bbox, printed)
+
+
+def find_subject(
+    context: Context, findings: Findings, title_at: int | None, header: list[tuple[int, Line]], number_line: Line | None
+) -> None:
+    lines = subject_lines(context, title_at, header, number_line)
+    if not lines:
+        return
+    text = " ".join(context.doc.lines[i].text for i in lines)
+    value = SUBJECT_PREFIX.sub("", text).strip().rstrip(".;,")
+    start = context.doc.line_start(lines[0])
+    end = context.doc.line_start(lines[-1]) + len(context.doc.lines[lines[-1]].text)
+    field = Field.at(context.doc, start, end, value, 0.9)
+    findings.subject = Field(value, field.confidence, field.page, field.bbox, text)
+
+
+def subject_lines(context: Context, title_at: int | None, header: list[tuple[int, Line]], number_line: Line | None) -> list[int]:
+    """The trích yếu: centred lines under the title, or "V/v ..." under the number (công văn)."""
+    doc = context.doc
+    if title_at is not None:
+        chosen = []
+        for index in range(title_at + 1, min(title_at + 1 + SUBJECT_LINES, len(doc.lines))):
+            line = doc.lines[index]
+            if line.page != doc.lines[title_at].page or not is_centred(line, doc.page_sizes[line.page][0]):
+                break
+            if context.patterns.regexes["addressees_heading"].match(line.text):
+                break
+            chosen.append(index)
+        return chosen
+    start = next((i for i, line in header if SUBJECT_PREFIX.match(line.text)), None)
+    if start is None:
+        return []
+    column = doc.lines[start].column
+    return [i for i, line in header if i >= start and line.column is column and not line.text.isupper()]
+
+
+def is_centred(line: Line, page_width: float) -> bool:
+    centre = (line.bbox[0] + line.bbox[2]) / 2
+    return abs(centre - page_width / 2) < CENTRED * page_width and line.bbox[2] - line.bbox[0] < 0.9 * page_width

@@ -1,0 +1,182 @@
+"""Stage 1: a PDF file → pages of words with boxes and confidences.
+
+Each page is read from its text layer when that layer is usable, else rendered in memory and
+OCRed. The file is opened read-only; nothing is ever written to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from extractor.errors import (
+    DamagedPdf,
+    EmptyFile,
+    EncryptedPdf,
+    InputFileNotFound,
+    NoPages,
+    NotAPdf,
+    UnreadableFile,
+)
+from extractor.model import PageWords, TextSource, Word
+from extractor.ocr import OcrEngine, OcrOptions, render_page
+
+WORD = regex.compile(r"\S+")
+# Letters a Vietnamese text layer should not be made of: Latin-1 symbols that TCVN3/VNI
+# fonts use for accented letters (``Tr­êng ChÝnh trÞ``), replacement and private-use marks.
+LEGACY_OR_BROKEN = regex.compile(r"[\u00a1-\u00bf\u00d7\u00de\u00f7\ufffd\p{Co}\x00-\x08]")
+LEGACY_FONT = regex.compile(r"^(?:[A-Z]{6}\+)?(?:\.Vn|VNI[-_]|VN[-_]?Times)", regex.IGNORECASE)
+MIN_TEXT_CHARS = 40
+MAX_SUSPECT_SHARE = 0.02
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    ocr: OcrOptions = field(default_factory=OcrOptions)
+    force_ocr: bool = False
+
+
+@dataclass(frozen=True)
+class IngestedDocument:
+    path: Path
+    sha256: str
+    pages: tuple[PageWords, ...]
+
+
+def read_document(
+    path: Path, options: IngestOptions, get_engine: Callable[[], OcrEngine]
+) -> IngestedDocument:
+    """Every page of ``path`` as words; ``get_engine`` is called only if a page needs OCR."""
+    digest = check_input(path)
+    document = open_pdf(path)
+    try:
+        pages = tuple(read_pages(document, options, get_engine))
+    finally:
+        document.close()
+    return IngestedDocument(path, digest, pages)
+
+
+def check_input(path: Path) -> str:
+    """SHA-256 of the file, after the checks that need no PDF parser."""
+    name = str(path)
+    if not path.exists():
+        raise InputFileNotFound(name, "no such file")
+    if not path.is_file():
+        raise UnreadableFile(name, "not a regular file")
+    if not os.access(path, os.R_OK):
+        raise UnreadableFile(name, "permission denied")
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+            digest.update(head)
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise UnreadableFile(name, exc.strerror or "cannot be read") from None
+    if not head:
+        raise EmptyFile(name, "the file is empty (0 bytes)")
+    if b"%PDF-" not in head:
+        raise NotAPdf(name, "not a PDF (no %PDF- header)")
+    return digest.hexdigest()
+
+
+def open_pdf(path: Path):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    name = str(path)
+    try:
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise EncryptedPdf(name, "the PDF is password-protected") from None
+        if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise EncryptedPdf(name, "the PDF uses an unsupported security handler") from None
+        raise DamagedPdf(name, "the PDF is damaged or truncated and cannot be parsed") from None
+    if len(document) == 0:
+        document.close()
+        raise NoPages(name, "the PDF has no pages")
+    return document
+
+
+def read_pages(document, options: IngestOptions, get_engine: Callable[[], OcrEngine]) -> Iterator[PageWords]:
+    for index in range(len(document)):
+        page = document[index]
+        try:
+            words = None if options.force_ocr else text_layer_page(page, index + 1)
+            if words is None or not is_usable(words):
+                words = ocr_page(page, index + 1, get_engine(), options.ocr)
+            yield words
+        finally:
+            page.close()
+
+
+def page_size(page) -> tuple[float, float]:
+    width, height = page.get_size()
+    return float(width), float(height)
+
+
+def text_layer_page(page, number: int) -> PageWords | None:
+    """Words of the page's text layer, or None when it uses a legacy-encoded font."""
+    width, height = page_size(page)
+    textpage = page.get_textpage()
+    try:
+        if uses_legacy_font(textpage):
+            return None
+        text = textpage.get_text_range()
+        words = []
+        for match in WORD.finditer(text):
+            left, _, _, top = textpage.get_charbox(match.start(), loose=True)
+            _, bottom, right, _ = textpage.get_charbox(match.end() - 1, loose=True)
+            box = (float(left), height - float(top), float(right), height - float(bottom))
+            words.append(Word(match.group(), box, 1.0))
+    finally:
+        textpage.close()
+    return PageWords(number, width, height, TextSource.TEXT_LAYER, tuple(words))
+
+
+def uses_legacy_font(textpage) -> bool:
+    """True when a sampled character is drawn with a TCVN3 (.VnTime) or VNI font."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    count = textpage.count_chars()
+    buffer = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    for index in range(0, count, max(1, count // 8)):
+        size = pdfium_c.FPDFText_GetFontInfo(textpage, index, buffer, len(buffer), ctypes.byref(flags))
+        if size and LEGACY_FONT.search(buffer.value.decode("latin-1")):
+            return True
+    return False
+
+
+def is_usable(page: PageWords) -> bool:
+    """Enough text, and not made of the symbols that legacy encodings or broken maps leave."""
+    text = "".join(word.text for word in page.words)
+    if len(text) < MIN_TEXT_CHARS:
+        return False
+    suspect = len(LEGACY_OR_BROKEN.findall(text))
+    return suspect / len(text) <= MAX_SUSPECT_SHARE
+
+
+def ocr_page(page, number: int, engine: OcrEngine, options: OcrOptions) -> PageWords:
+    """Render the page in memory and OCR it; boxes mapped back to PDF points."""
+    width, height = page_size(page)
+    image = render_page(page, options.dpi)
+    scale_x, scale_y = width / image.width, height / image.height
+    words = tuple(
+        Word(
+            w.text,
+            (w.box[0] * scale_x, w.box[1] * scale_y, w.box[2] * scale_x, w.box[3] * scale_y),
+            w.confidence,
+        )
+        for w in engine.recognize(image)
+    )
+    return PageWords(number, width, height, TextSource.OCR, words)

@@ -1,0 +1,180 @@
+"""Stage 2b: words → lines in reading order, with the zones of a Vietnamese report.
+
+Words are normalised (``normalize.Normalizer``), grouped into visual lines by their vertical
+centres, and split where a gap is far wider than a space: that separates the two columns of
+the header (issuer | national or Party motto) and of the closing block (Nơi nhận | signer).
+In those zones the left column is read before the right one; in the body, the parts of a
+visual line (table cells) stay on one line, separated by a tab.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+
+from extractor.gazetteer import fold
+
+from extractor.model import BBox, Column, DocumentText, Line, PageWords, Word, Zone, union_boxes
+from extractor.normalize import Normalizer
+from extractor.patterns import Patterns
+
+COLUMN_GAP = 1.8
+"""A gap wider than this many line heights splits a visual line into parts."""
+SAME_LINE = 0.45
+"""Words whose vertical centres differ by less than this share of their height share a line."""
+MARGIN = 0.09
+"""Share of the page height at top and bottom where lone page numbers are dropped."""
+HEADER_FALLBACK = 0.22
+TITLE_SEARCH = 0.5
+
+
+def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> DocumentText:
+    normalizer = Normalizer(patterns.lookalikes)
+    title_keys = {fold(t.name) for t in patterns.document_types}
+    visual: list[tuple[PageWords, list[list[Word]]]] = []
+    for page in pages:
+        words = [Word(normalizer.word(w.text), w.bbox, w.confidence) for w in page.words]
+        rows = [row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)]
+        visual.append((page, rows))
+    header_bottom = find_header_bottom(visual[0], title_keys, patterns) if visual else 0.0
+    closing = find_closing_start(visual, patterns)
+    lines: list[Line] = []
+    for page, rows in visual:
+        lines.extend(page_lines(page, rows, header_bottom, closing))
+    return DocumentText(lines, pages)
+
+
+def group_rows(words: Iterable[Word]) -> list[list[Word]]:
+    """Words grouped into visual lines (top to bottom), each sorted left to right."""
+    rows: list[list[Word]] = []
+    centres: list[float] = []
+    heights: list[float] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        centre, height = (word.bbox[1] + word.bbox[3]) / 2, word.bbox[3] - word.bbox[1]
+        if rows and abs(centre - centres[-1]) <= SAME_LINE * max(height, heights[-1]):
+            rows[-1].append(word)
+            count = len(rows[-1])
+            centres[-1] += (centre - centres[-1]) / count
+            heights[-1] = max(heights[-1], height)
+        else:
+            rows.append([word])
+            centres.append(centre)
+            heights.append(height)
+    return [sorted(row, key=lambda w: w.bbox[0]) for row in rows]
+
+
+def split_parts(row: list[Word]) -> list[list[Word]]:
+    """Cut a visual line where the gap between two words is far wider than a space."""
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in row)
+    parts = [[row[0]]]
+    for previous, word in zip(row, row[1:], strict=False):
+        if word.bbox[0] - previous.bbox[2] > COLUMN_GAP * height:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
+def is_page_number(row: list[Word], page: PageWords, patterns: Patterns) -> bool:
+    top, bottom = row[0].bbox[1], row[0].bbox[3]
+    in_margin = bottom < MARGIN * page.height or top > (1 - MARGIN) * page.height
+    text = " ".join(w.text for w in row)
+    return in_margin and bool(patterns.regexes["page_number"].match(text))
+
+
+def row_text(row: Sequence[Word]) -> str:
+    return " ".join(w.text for w in row)
+
+
+def find_header_bottom(first: tuple[PageWords, list[list[Word]]], title_keys: set[str], patterns: Patterns) -> float:
+    """Where the header of page 1 ends: at the printed type title ("BÁO CÁO"), else below the
+    number and the place-and-date line, else a fixed share of the page."""
+    page, rows = first
+    for row in rows:
+        if row[0].bbox[1] > TITLE_SEARCH * page.height:
+            break
+        text = row_text(row)
+        if text.isupper() and fold(text) in title_keys:
+            return row[0].bbox[1] - 0.5
+    bottoms = [
+        max(w.bbox[3] for w in row)
+        for row in rows
+        if row[0].bbox[1] < TITLE_SEARCH * page.height
+        and (patterns.regexes["place_date"].search(row_text(row)) or patterns.regexes["document_number"].search(row_text(row)))
+    ]
+    return max(bottoms) + 1 if bottoms else HEADER_FALLBACK * page.height
+
+
+def find_closing_start(visual: list[tuple[PageWords, list[list[Word]]]], patterns: Patterns) -> tuple[int, float] | None:
+    """Page number and top of the last "Nơi nhận" line: the closing block starts there."""
+    heading = patterns.regexes["recipients_heading"]
+    found = None
+    for page, rows in visual:
+        for row in rows:
+            if heading.match(row_text(row)):
+                found = (page.number, row[0].bbox[1] - 3)
+    return found
+
+
+def zone_of(page: int, top: float, header_bottom: float, closing: tuple[int, float] | None) -> Zone:
+    if page == 1 and top < header_bottom:
+        return Zone.HEADER
+    if closing and (page > closing[0] or (page == closing[0] and top >= closing[1])):
+        return Zone.CLOSING
+    return Zone.BODY
+
+
+def page_lines(page: PageWords, rows: list[list[Word]], header_bottom: float, closing: tuple[int, float] | None) -> list[Line]:
+    body: list[Line] = []
+    columns: dict[Zone, list[tuple[Column, Line]]] = {Zone.HEADER: [], Zone.CLOSING: []}
+    for row in rows:
+        zone = zone_of(page.number, min(w.bbox[1] for w in row), header_bottom, closing)
+        parts = split_parts(row)
+        if zone is Zone.BODY:
+            body.append(make_line(parts, page.number, zone, Column.FULL))
+            continue
+        for part in parts:
+            column = column_of(union_boxes([w.bbox for w in part]), page.width)
+            columns[zone].append((column, make_line([part], page.number, zone, column)))
+    order = (Column.LEFT, Column.FULL, Column.RIGHT)
+    header = [line for column in order for c, line in columns[Zone.HEADER] if c is column]
+    closing_lines = [line for column in order for c, line in columns[Zone.CLOSING] if c is column]
+    return header + body + closing_lines
+
+
+def column_of(box: BBox, page_width: float) -> Column:
+    middle = page_width / 2
+    if box[2] <= middle + 0.05 * page_width and (box[0] + box[2]) / 2 < middle:
+        return Column.LEFT
+    if box[0] >= middle - 0.05 * page_width and (box[0] + box[2]) / 2 > middle:
+        return Column.RIGHT
+    return Column.FULL
+
+
+def make_line(parts: Sequence[Sequence[Word]], page: int, zone: Zone, column: Column) -> Line:
+    """One line from its parts: words joined by spaces, parts by tabs."""
+    text_parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    words: list[Word] = []
+    offset = 0
+    for index, part in enumerate(parts):
+        if index:
+            text_parts.append("\t")
+            offset += 1
+        for position, word in enumerate(part):
+            if position:
+                text_parts.append(" ")
+                offset += 1
+            spans.append((offset, offset + len(word.text)))
+            text_parts.append(word.text)
+            offset += len(word.text)
+            words.append(word)
+    return Line(
+        text="".join(text_parts),
+        page=page,
+        zone=zone,
+        column=column,
+        bbox=union_boxes([w.bbox for w in words]),
+        spans=tuple(spans),
+        words=tuple(words),
+    )

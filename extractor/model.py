@@ -1,0 +1,134 @@
+"""The typed values that flow between the pipeline's stages.
+
+PDF → ``PageWords`` (ingest) → ``DocumentText`` (layout) → field finders → record.
+Every word carries a box in PDF points (origin top-left, y growing downwards) and a
+confidence in 0..1, whether it came from the text layer or from OCR, so later stages
+never need to know which.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+BBox = tuple[float, float, float, float]
+"""``(x0, top, x1, bottom)`` in PDF points, origin at the top-left corner of the page."""
+
+
+def union_boxes(boxes: Sequence[BBox]) -> BBox:
+    """Smallest box that holds every box given (at least one)."""
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+class TextSource(enum.StrEnum):
+    TEXT_LAYER = "text_layer"
+    OCR = "ocr"
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    bbox: BBox
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class PageWords:
+    """One page as the ingest stage delivers it: words in PDF points, in no particular order."""
+
+    number: int
+    width: float
+    height: float
+    source: TextSource
+    words: tuple[Word, ...]
+
+
+class Zone(enum.StrEnum):
+    HEADER = "header"
+    """Top of page 1 above the title: issuer, motto, number, place and date."""
+    BODY = "body"
+    CLOSING = "closing"
+    """From "Nơi nhận"/the signature block to the end of the last page."""
+
+
+class Column(enum.StrEnum):
+    FULL = "full"
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A run of words read as one line: normalised text plus where each word came from."""
+
+    text: str
+    page: int
+    zone: Zone
+    column: Column
+    bbox: BBox
+    spans: tuple[tuple[int, int], ...]
+    """Character offsets of each word inside ``text``."""
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    page: int
+    bbox: BBox | None
+    confidence: float
+
+
+class DocumentText:
+    """All lines of a document in reading order, joined by newlines into ``text``.
+
+    Finders search ``text`` (or one line's text) and call ``locate`` to turn a character
+    span back into a page, a box and the lowest confidence of the words it touches.
+    """
+
+    def __init__(self, lines: Sequence[Line], pages: Sequence[PageWords]) -> None:
+        self.lines: tuple[Line, ...] = tuple(lines)
+        self.page_count = len(pages)
+        self.page_sizes = {p.number: (p.width, p.height) for p in pages}
+        self.starts: list[int] = []
+        offset = 0
+        for line in self.lines:
+            self.starts.append(offset)
+            offset += len(line.text) + 1
+        self.text = "\n".join(line.text for line in self.lines)
+
+    def line_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def line_start(self, index: int) -> int:
+        return self.starts[index]
+
+    def locate(self, start: int, end: int) -> Location:
+        """Page, box and confidence of the words overlapping ``text[start:end]``."""
+        end = max(end, start + 1)
+        first, last = self.line_index(start), self.line_index(end - 1)
+        page = self.lines[first].page
+        boxes: list[BBox] = []
+        confidences: list[float] = []
+        for index in range(first, last + 1):
+            line = self.lines[index]
+            if line.page != page:
+                break
+            base = self.starts[index]
+            for (s, e), word in zip(line.spans, line.words, strict=True):
+                if base + s < end and base + e > start:
+                    boxes.append(word.bbox)
+                    confidences.append(word.confidence)
+        if not boxes:
+            return Location(page, None, 1.0)
+        return Location(page, union_boxes(boxes), min(confidences))
+
+    def zone_lines(self, zone: Zone) -> list[tuple[int, Line]]:
+        """``(line index, line)`` of every line in a zone, in reading order."""
+        return [(i, line) for i, line in enumerate(self.lines) if line.zone is zone]

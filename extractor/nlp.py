@@ -1,0 +1,82 @@
+"""The spaCy pipeline: a blank Vietnamese pipeline with rules only, no statistical model.
+
+``spacy.blank("vi")`` without pyvi splits on whitespace only; ``ReportTokenizer`` separates
+punctuation and ``/`` (so "51-BC/CTĐ" and "Sơn La," tokenise) and keeps "T."/"TP." whole.
+Each token carries ``token._.key``, its diacritic-free lower-case form, so the entity rules in
+``patterns/patterns.jsonl`` also match OCR-damaged words ("Trưởng Chính tri").
+``report_sentences`` cuts sentences at ". ; ! ?", at list items and at table rows, the unit
+the figure finder uses to attribute a figure to a school.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from extractor.gazetteer import fold
+from extractor.patterns import Patterns
+
+TOKEN = regex.compile(r"(?:TP|Tp|tp|T|TX)\.(?=\s)|\d+(?:[.,]\d+)*|[\p{L}\p{M}]+|\S")
+SENTENCE_END = {".", ";", "!", "?"}
+ITEM_MARK = regex.compile(r"^(?:[-+•*]|[IVX]{1,5}|\d{1,2})$")
+
+
+@functools.lru_cache(maxsize=65536)
+def token_key(text: str) -> str:
+    return fold(text)
+
+
+class ReportTokenizer:
+    def __init__(self, vocab) -> None:  # noqa: ANN001 - spacy.Vocab
+        self.vocab = vocab
+
+    def __call__(self, text: str):  # noqa: ANN204 - returns spacy.tokens.Doc
+        from spacy.tokens import Doc
+
+        matches = list(TOKEN.finditer(text))
+        words = [m.group() for m in matches]
+        spaces = [m.end() < len(text) and text[m.end()].isspace() for m in matches]
+        line_starts = [i for i, m in enumerate(matches) if m.start() == 0 or text[m.start() - 1] in "\n\t"]
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["line_starts"] = line_starts
+        for token in doc:
+            token._.key = token_key(token.text)
+        return doc
+
+
+def mark_sentences(doc):  # noqa: ANN001, ANN201 - spacy Doc in, Doc out
+    """Sentence starts after . ; ! ?, at list items and table rows, and after a line ending ":"."""
+    line_starts = set(doc.user_data.get("line_starts", ()))
+    for token in doc:
+        if token.i == 0:
+            token.is_sent_start = True
+            continue
+        previous = doc[token.i - 1]
+        at_line_start = token.i in line_starts
+        token.is_sent_start = previous.text in SENTENCE_END or (
+            at_line_start and (previous.text == ":" or bool(ITEM_MARK.match(token.text)))
+        )
+    return doc
+
+
+def build_pipeline(patterns: Patterns):  # noqa: ANN201 - spacy.Language
+    import spacy
+    from spacy.language import Language
+    from spacy.tokens import Token
+
+    if not Token.has_extension("key"):
+        Token.set_extension("key", default="")
+    if "report_sentences" not in Language.factories:
+        Language.component("report_sentences", func=mark_sentences)
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    nlp.tokenizer = ReportTokenizer(nlp.vocab)
+    nlp.add_pipe("report_sentences")
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    ruler.add_patterns(list(patterns.entity_patterns))
+    return nlp
+
+
+@functools.lru_cache(maxsize=4)
+def pipeline_for(patterns: Patterns):  # noqa: ANN201
+    return build_pipeline(patterns)

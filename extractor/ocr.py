@@ -1,0 +1,169 @@
+"""Page rendering and the Tesseract engines, behind one small interface.
+
+Two engines read the same rendered page: ``TesserocrEngine`` keeps one Tesseract API loaded
+in-process and hands it the raw grey bitmap (no image encoding on the hot path);
+``TesseractCliEngine`` runs the ``tesseract`` program through pytesseract and is used when
+the in-process binding is not installed. ``bench/speed.py`` measures both.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from extractor.errors import OcrFailed
+
+# Tesseract's OpenMP threads fight each other across worker processes; read at library load.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+TESSDATA_CANDIDATES = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    language: str = "vie"
+    dpi: int = 300
+    page_segmentation: int = 3
+    engine: str = "auto"
+    """``auto`` (in-process when available), ``tesserocr`` or ``cli``."""
+
+
+@dataclass(frozen=True)
+class GrayImage:
+    """An 8-bit grey raster: ``stride`` bytes per row."""
+
+    pixels: bytes
+    width: int
+    height: int
+    stride: int
+    dpi: int
+
+    def to_pil(self):
+        from PIL import Image
+
+        return Image.frombuffer("L", (self.width, self.height), self.pixels, "raw", "L", self.stride, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class PixelWord:
+    text: str
+    box: tuple[int, int, int, int]
+    """``(left, top, right, bottom)`` in pixels."""
+    confidence: float
+    """0..1"""
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def recognize(self, image: GrayImage) -> list[PixelWord]: ...
+
+
+def render_page(page, dpi: int) -> GrayImage:
+    """Rasterise a page in memory, grey, at ``dpi``."""
+    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    try:
+        if bitmap.n_channels != 1:
+            pil = bitmap.to_pil().convert("L")
+            return GrayImage(pil.tobytes(), pil.width, pil.height, pil.width, dpi)
+        return GrayImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, dpi)
+    finally:
+        bitmap.close()
+
+
+def find_tessdata(language: str) -> str:
+    """The tessdata folder holding ``<language>.traineddata``."""
+    candidates = [os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_CANDIDATES]
+    for folder in candidates:
+        if folder and (Path(folder) / f"{language}.traineddata").is_file():
+            return folder
+    raise OcrFailed(
+        "tesseract",
+        f"no {language}.traineddata found (install tesseract-ocr-{language} or set TESSDATA_PREFIX)",
+    )
+
+
+class TesserocrEngine:
+    """Tesseract loaded once in this process (tesserocr)."""
+
+    name = "tesserocr"
+
+    def __init__(self, options: OcrOptions) -> None:
+        import tesserocr
+
+        self._tesserocr = tesserocr
+        self._api = tesserocr.PyTessBaseAPI(
+            path=find_tessdata(options.language),
+            lang=options.language,
+            psm=options.page_segmentation,
+            oem=tesserocr.OEM.LSTM_ONLY,
+        )
+
+    def recognize(self, image: GrayImage) -> list[PixelWord]:
+        api = self._api
+        api.SetImageBytes(image.pixels, image.width, image.height, 1, image.stride)
+        api.SetSourceResolution(image.dpi)
+        api.Recognize()
+        return parse_tsv(api.GetTSVText(0))
+
+    def close(self) -> None:
+        self._api.End()
+
+
+class TesseractCliEngine:
+    """The ``tesseract`` program through pytesseract: one process per page."""
+
+    name = "cli"
+
+    def __init__(self, options: OcrOptions) -> None:
+        if shutil.which("tesseract") is None:
+            raise OcrFailed("tesseract", "the tesseract program is not installed (apt-get tesseract-ocr)")
+        self._tessdata = find_tessdata(options.language)
+        self._options = options
+
+    def recognize(self, image: GrayImage) -> list[PixelWord]:
+        import pytesseract
+
+        config = f"--psm {self._options.page_segmentation} --dpi {image.dpi} --tessdata-dir {self._tessdata}"
+        tsv = pytesseract.image_to_data(image.to_pil(), lang=self._options.language, config=config)
+        return parse_tsv(tsv)
+
+    def close(self) -> None:
+        return None
+
+
+def parse_tsv(tsv: str) -> list[PixelWord]:
+    """Words from Tesseract's TSV output (level 5 rows), with or without the header row."""
+    words: list[PixelWord] = []
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5":
+            continue
+        text = cells[11].strip()
+        if not text:
+            continue
+        left, top, width, height = (int(c) for c in cells[6:10])
+        confidence = max(0.0, min(1.0, float(cells[10]) / 100))
+        words.append(PixelWord(text, (left, top, left + width, top + height), confidence))
+    return words
+
+
+def make_engine(options: OcrOptions) -> OcrEngine:
+    """The engine ``options.engine`` asks for; ``auto`` prefers the in-process binding."""
+    if options.engine in ("auto", "tesserocr"):
+        try:
+            return TesserocrEngine(options)
+        except ImportError:
+            if options.engine == "tesserocr":
+                raise OcrFailed("tesseract", "tesserocr is not installed") from None
+        except RuntimeError as exc:
+            raise OcrFailed("tesseract", f"Tesseract failed to start: {exc}") from None
+    return TesseractCliEngine(options)

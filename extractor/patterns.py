@@ -1,0 +1,221 @@
+"""Loads and validates the data files in ``patterns/`` once per process.
+
+Everything a user may extend without touching code lives there: regular expressions
+(``regex.toml``), document types (``document_types.tsv``), OCR look-alikes, abbreviations,
+spaCy rule patterns (``patterns.jsonl``) and the gazetteer of schools and provinces. A
+broken file raises ``PatternError`` naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from extractor.errors import PatternError
+from extractor.gazetteer import Gazetteer, fold
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "patterns"
+PLACEHOLDER = regex.compile(r"<<(\w+)>>")
+REQUIRED_PATTERNS = (
+    "document_number", "place_date", "date_long", "date_numeric", "reference", "bare_reference",
+    "stamp_marker", "stamp_number", "stamp_date", "recipients_heading", "addressees_heading",
+    "capacity_prefix", "signature_appearance", "figure", "page_number", "item_start", "heading",
+)
+REQUIRED_PERIODS = ("H1", "H2", "Q", "SCHOOL_YEAR", "YEAR", "ANNUAL")
+REQUIRED_ISSUER = ("unit_start", "decoration")
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    name: str
+    state: tuple[str, ...]
+    party: tuple[str, ...]
+    older: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Patterns:
+    directory: Path
+    fingerprint: str
+    """SHA-256 over every file, so stored results can tell they came from other patterns."""
+    regexes: dict[str, regex.Pattern[str]]
+    periods: dict[str, regex.Pattern[str]]
+    document_types: tuple[DocumentType, ...]
+    lookalikes: dict[int, str]
+    abbreviations: dict[str, str]
+    entity_patterns: tuple[dict, ...]
+    capitalised: tuple[str, ...]
+    """Phrases that keep their capitals in sentence case ("Hồ Chí Minh"), provinces included."""
+    gazetteer: Gazetteer
+
+    def type_named(self, text: str) -> DocumentType | None:
+        """The type whose name is ``text`` (any case, any diacritic damage)."""
+        key = fold(text)
+        return next((t for t in self.document_types if fold(t.name) == key), None)
+
+    def type_of_symbol(self, symbol: str, party_style: bool) -> DocumentType | None:
+        """The type a symbol's first group stands for ("BC" in "51-BC/CTĐ", "QĐ" in "15/QĐ-UBND")."""
+        abbreviation = regex.split(r"[-/.]", symbol, maxsplit=1)[0]
+        for attribute in ("party", "state", "older") if party_style else ("state", "party", "older"):
+            for doc_type in self.document_types:
+                if abbreviation in getattr(doc_type, attribute):
+                    return doc_type
+        return None
+
+
+def load_patterns(directory: Path | None = None) -> Patterns:
+    """The patterns in ``directory`` (default: $EXTRACTOR_PATTERNS or the project's ``patterns/``)."""
+    chosen = directory or Path(os.environ.get("EXTRACTOR_PATTERNS", DEFAULT_DIRECTORY))
+    return _load(chosen.resolve())
+
+
+@functools.lru_cache(maxsize=4)
+def _load(directory: Path) -> Patterns:
+    if not directory.is_dir():
+        raise PatternError(f"{directory}: patterns directory not found")
+    document_types = tuple(read_document_types(directory / "document_types.tsv"))
+    gazetteer = Gazetteer.load(directory)
+    regexes, periods = read_regexes(directory / "regex.toml", document_types)
+    return Patterns(
+        directory=directory,
+        fingerprint=fingerprint(directory),
+        regexes=regexes,
+        periods=periods,
+        document_types=document_types,
+        lookalikes=read_lookalikes(directory / "lookalikes.tsv"),
+        abbreviations=dict(read_tsv(directory / "abbreviations.tsv", ("short", "full"))),
+        entity_patterns=tuple(read_entity_patterns(directory / "patterns.jsonl")),
+        capitalised=tuple(read_lines(directory / "capitalised.txt")) + gazetteer.provinces,
+        gazetteer=gazetteer,
+    )
+
+
+def fingerprint(directory: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_tsv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    """Rows of a tab-separated file whose first non-comment line is the header ``columns``."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PatternError(f"{path}: cannot be read ({exc})") from None
+    header_seen = False
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = tuple(cell.strip() for cell in line.split("\t"))
+        if not header_seen:
+            if cells[: len(columns)] != columns:
+                raise PatternError(f"{path}:{number}: header must be {' | '.join(columns)}")
+            header_seen = True
+            continue
+        if len(cells) > len(columns) or not cells[0]:
+            raise PatternError(f"{path}:{number}: expected {len(columns)} tab-separated columns")
+        yield cells + ("",) * (len(columns) - len(cells))
+    if not header_seen:
+        raise PatternError(f"{path}: empty (no header row)")
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    """Non-empty, non-comment lines of a plain list file."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PatternError(f"{path}: cannot be read ({exc})") from None
+    yield from (line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def read_document_types(path: Path) -> Iterator[DocumentType]:
+    for name, state, party, older in read_tsv(path, ("name", "state", "party", "older")):
+        yield DocumentType(name, _split(state), _split(party), _split(older))
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split(";") if part.strip())
+
+
+def read_lookalikes(path: Path) -> dict[int, str]:
+    table: dict[int, str] = {}
+    for seen, replacement, _note in read_tsv(path, ("seen", "replacement", "note")):
+        try:
+            source = "".join(chr(int(code[2:], 16)) for code in seen.split())
+            target = "".join(chr(int(code[2:], 16)) for code in replacement.split())
+        except ValueError:
+            raise PatternError(f"{path}: {seen!r}: code points must be written U+XXXX") from None
+        if len(source) != 1:
+            raise PatternError(f"{path}: {seen!r}: one code point per row")
+        table[ord(source)] = target
+    return table
+
+
+def read_regexes(
+    path: Path, document_types: tuple[DocumentType, ...]
+) -> tuple[dict[str, regex.Pattern[str]], dict[str, regex.Pattern[str]]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PatternError(f"{path}: {exc}") from None
+    kinds = sorted((t.name for t in document_types), key=len, reverse=True)
+    fragments = {"doc_kinds": "|".join(regex.escape(k).replace(r"\ ", r"\s+") for k in kinds)}
+    fragments.update(data.get("fragments", {}))
+
+    def expand(name: str, source: str, depth: int = 0) -> str:
+        if depth > 8:
+            raise PatternError(f"{path}: {name}: fragments nest too deeply")
+
+        def substitute(match: regex.Match[str]) -> str:
+            key = match.group(1)
+            if key not in fragments:
+                raise PatternError(f"{path}: {name}: unknown fragment <<{key}>>")
+            return expand(key, fragments[key], depth + 1)
+
+        return PLACEHOLDER.sub(substitute, source)
+
+    def compile_section(section: str, required: tuple[str, ...]) -> dict[str, regex.Pattern[str]]:
+        entries = data.get(section, {})
+        missing = [name for name in required if name not in entries]
+        if missing:
+            raise PatternError(f"{path}: [{section}] lacks {', '.join(missing)}")
+        compiled = {}
+        for name, source in entries.items():
+            flags = (0 if name.endswith("_cs") else regex.IGNORECASE)
+            try:
+                compiled[name] = regex.compile(expand(name, source), flags)
+            except regex.error as exc:
+                raise PatternError(f"{path}: [{section}] {name}: {exc}") from None
+        return compiled
+
+    regexes = compile_section("patterns", REQUIRED_PATTERNS) | compile_section("issuer", REQUIRED_ISSUER)
+    return regexes, compile_section("periods", REQUIRED_PERIODS)
+
+
+def read_entity_patterns(path: Path) -> Iterator[dict]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise PatternError(f"{path}: cannot be read ({exc})") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PatternError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not isinstance(
+            entry.get("pattern"), list | str
+        ):
+            raise PatternError(f"{path}:{number}: an entry needs a 'label' and a 'pattern'")
+        yield entry
