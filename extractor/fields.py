@@ -33,8 +33,20 @@ class Field:
             text=doc.text[start:end],
         )
 
+    @classmethod
+    def over_lines(
+        cls, doc: DocumentText, first: int, last: int, value: Any, confidence: float, text: str | None = None
+    ) -> Field:
+        """A field whose source is lines ``first``..``last``; ``text`` replaces the joined lines."""
+        start = doc.line_start(first)
+        end = doc.line_start(last) + len(doc.lines[last].text)
+        field = cls.at(doc, start, end, value, confidence)
+        return field if text is None else Field(value, field.confidence, field.page, field.bbox, text)
+
     def with_value(self, value: Any, confidence: float | None = None) -> Field:
-        return Field(value, self.confidence if confidence is None else confidence, self.page, self.bbox, self.text)
+        return Field(
+            value, self.confidence if confidence is None else confidence, self.page, self.bbox, self.text
+        )
 
 
 @dataclass(frozen=True)

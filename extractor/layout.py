@@ -13,7 +13,6 @@ import statistics
 from collections.abc import Iterable, Sequence
 
 from extractor.gazetteer import fold
-
 from extractor.model import BBox, Column, DocumentText, Line, PageWords, Word, Zone, union_boxes
 from extractor.normalize import Normalizer
 from extractor.patterns import Patterns
@@ -34,7 +33,9 @@ def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> Docum
     visual: list[tuple[PageWords, list[list[Word]]]] = []
     for page in pages:
         words = [Word(normalizer.word(w.text), w.bbox, w.confidence) for w in page.words]
-        rows = [row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)]
+        rows = [
+            row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)
+        ]
         visual.append((page, rows))
     header_bottom = find_header_bottom(visual[0], title_keys, patterns) if visual else 0.0
     closing = find_closing_start(visual, patterns)
@@ -86,7 +87,9 @@ def row_text(row: Sequence[Word]) -> str:
     return " ".join(w.text for w in row)
 
 
-def find_header_bottom(first: tuple[PageWords, list[list[Word]]], title_keys: set[str], patterns: Patterns) -> float:
+def find_header_bottom(
+    first: tuple[PageWords, list[list[Word]]], title_keys: set[str], patterns: Patterns
+) -> float:
     """Where the header of page 1 ends: at the printed type title ("BÁO CÁO"), else below the
     number and the place-and-date line, else a fixed share of the page."""
     page, rows = first
@@ -100,12 +103,17 @@ def find_header_bottom(first: tuple[PageWords, list[list[Word]]], title_keys: se
         max(w.bbox[3] for w in row)
         for row in rows
         if row[0].bbox[1] < TITLE_SEARCH * page.height
-        and (patterns.regexes["place_date"].search(row_text(row)) or patterns.regexes["document_number"].search(row_text(row)))
+        and (
+            patterns.regexes["place_date"].search(row_text(row))
+            or patterns.regexes["document_number"].search(row_text(row))
+        )
     ]
     return max(bottoms) + 1 if bottoms else HEADER_FALLBACK * page.height
 
 
-def find_closing_start(visual: list[tuple[PageWords, list[list[Word]]]], patterns: Patterns) -> tuple[int, float] | None:
+def find_closing_start(
+    visual: list[tuple[PageWords, list[list[Word]]]], patterns: Patterns
+) -> tuple[int, float] | None:
     """Page number and top of the last "Nơi nhận" line: the closing block starts there."""
     heading = patterns.regexes["recipients_heading"]
     found = None
@@ -124,7 +132,9 @@ def zone_of(page: int, top: float, header_bottom: float, closing: tuple[int, flo
     return Zone.BODY
 
 
-def page_lines(page: PageWords, rows: list[list[Word]], header_bottom: float, closing: tuple[int, float] | None) -> list[Line]:
+def page_lines(
+    page: PageWords, rows: list[list[Word]], header_bottom: float, closing: tuple[int, float] | None
+) -> list[Line]:
     body: list[Line] = []
     columns: dict[Zone, list[tuple[Column, Line]]] = {Zone.HEADER: [], Zone.CLOSING: []}
     for row in rows:

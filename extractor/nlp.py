@@ -28,10 +28,10 @@ def token_key(text: str) -> str:
 
 
 class ReportTokenizer:
-    def __init__(self, vocab) -> None:  # noqa: ANN001 - spacy.Vocab
+    def __init__(self, vocab) -> None:
         self.vocab = vocab
 
-    def __call__(self, text: str):  # noqa: ANN204 - returns spacy.tokens.Doc
+    def __call__(self, text: str):
         from spacy.tokens import Doc
 
         matches = list(TOKEN.finditer(text))
@@ -45,7 +45,7 @@ class ReportTokenizer:
         return doc
 
 
-def mark_sentences(doc):  # noqa: ANN001, ANN201 - spacy Doc in, Doc out
+def mark_sentences(doc):
     """Sentence starts after . ; ! ?, at list items and table rows, and after a line ending ":"."""
     line_starts = set(doc.user_data.get("line_starts", ()))
     for token in doc:
@@ -60,7 +60,7 @@ def mark_sentences(doc):  # noqa: ANN001, ANN201 - spacy Doc in, Doc out
     return doc
 
 
-def build_pipeline(patterns: Patterns):  # noqa: ANN201 - spacy.Language
+def build_pipeline(patterns: Patterns):
     import spacy
     from spacy.language import Language
     from spacy.tokens import Token
@@ -78,5 +78,5 @@ def build_pipeline(patterns: Patterns):  # noqa: ANN201 - spacy.Language
 
 
 @functools.lru_cache(maxsize=4)
-def pipeline_for(patterns: Patterns):  # noqa: ANN201
+def pipeline_for(patterns: Patterns):
     return build_pipeline(patterns)

@@ -25,9 +25,25 @@ from extractor.gazetteer import Gazetteer, fold
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "patterns"
 PLACEHOLDER = regex.compile(r"<<(\w+)>>")
 REQUIRED_PATTERNS = (
-    "document_number", "place_date", "date_long", "date_numeric", "reference", "bare_reference",
-    "stamp_marker", "stamp_number", "stamp_date", "recipients_heading", "addressees_heading",
-    "capacity_prefix", "signature_appearance", "figure", "page_number", "item_start", "heading",
+    "document_number",
+    "place_date",
+    "date_long",
+    "date_numeric",
+    "reference",
+    "bare_reference",
+    "stamp_marker",
+    "stamp_number",
+    "stamp_date",
+    "recipients_heading",
+    "addressees_heading",
+    "capacity_prefix",
+    "signature_appearance",
+    "figure",
+    "figure_plan",
+    "figure_carried_over",
+    "page_number",
+    "item_start",
+    "heading",
 )
 REQUIRED_PERIODS = ("H1", "H2", "Q", "SCHOOL_YEAR", "YEAR", "ANNUAL")
 REQUIRED_ISSUER = ("unit_start", "decoration")
@@ -191,7 +207,7 @@ def read_regexes(
             raise PatternError(f"{path}: [{section}] lacks {', '.join(missing)}")
         compiled = {}
         for name, source in entries.items():
-            flags = (0 if name.endswith("_cs") else regex.IGNORECASE)
+            flags = 0 if name.endswith("_cs") else regex.IGNORECASE
             try:
                 compiled[name] = regex.compile(expand(name, source), flags)
             except regex.error as exc:
@@ -214,8 +230,10 @@ def read_entity_patterns(path: Path) -> Iterator[dict]:
             entry = json.loads(line)
         except json.JSONDecodeError as exc:
             raise PatternError(f"{path}:{number}: not JSON ({exc.msg})") from None
-        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not isinstance(
-            entry.get("pattern"), list | str
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("label"), str)
+            or not isinstance(entry.get("pattern"), list | str)
         ):
             raise PatternError(f"{path}:{number}: an entry needs a 'label' and a 'pattern'")
         yield entry

@@ -22,8 +22,12 @@ def restore_from_text(name: str, text: str) -> str | None:
     words = name.split()
     if not words:
         return None
-    pattern = regex.compile(r"(?<!\p{L})" + r"\s+".join(regex.escape(w) for w in words) + r"(?!\p{L})", regex.IGNORECASE)
-    spellings = Counter(" ".join(m.group().split()) for m in pattern.finditer(text) if not m.group().isupper())
+    pattern = regex.compile(
+        r"(?<!\p{L})" + r"\s+".join(regex.escape(w) for w in words) + r"(?!\p{L})", regex.IGNORECASE
+    )
+    spellings = Counter(
+        " ".join(m.group().split()) for m in pattern.finditer(text) if not m.group().isupper()
+    )
     return spellings.most_common(1)[0][0] if spellings else None
 
 
@@ -33,13 +37,11 @@ def expand_abbreviations(text: str, patterns: Patterns) -> str:
 
 
 def sentence_case(text: str, patterns: Patterns) -> str:
-    """"TỈNH ỦY THANH HÓA" → "Tỉnh ủy Thanh Hóa"; "PHÓ HIỆU TRƯỞNG" → "Phó Hiệu trưởng"."""
+    """ "TỈNH ỦY THANH HÓA" → "Tỉnh ủy Thanh Hóa"; "PHÓ HIỆU TRƯỞNG" → "Phó Hiệu trưởng"."""
     lowered = text.lower()
     result = lowered[:1].upper() + lowered[1:]
     for phrase in patterns.capitalised:
-        result = regex.sub(
-            r"(?<!\p{L})" + regex.escape(phrase.lower()) + r"(?!\p{L})", phrase, result
-        )
+        result = regex.sub(r"(?<!\p{L})" + regex.escape(phrase.lower()) + r"(?!\p{L})", phrase, result)
     # A deputy's or acting head's title keeps the capital of the title it qualifies.
     return TITLE_PREFIX.sub(lambda m: m.group(0)[:-1] + m.group(1).upper(), result)
 

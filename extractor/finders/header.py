@@ -18,6 +18,8 @@ HEADER_SEARCH_LINES = 25
 """Without a detected header zone, how many first lines of page 1 may hold the header."""
 SUBJECT_LINES = 4
 CENTRED = 0.12
+SUBJECT_WIDTH = 0.78
+"""A trích yếu line is centred and narrower than this share of the page; body lines are wider."""
 MIN_GAZETTEER_SCORE = 0.75
 SUBJECT_PREFIX = regex.compile(r"^(?:V/v|Về\s+việc)\s*:?\s*", regex.IGNORECASE)
 
@@ -47,19 +49,23 @@ def find_document_number(context: Context, findings: Findings, header: list[tupl
         base = context.doc.line_start(index)
         if match["blank"] is not None:
             value = "".join(match["blank"].split()).lstrip("_.…")
-            findings.number = Field.at(context.doc, base + match.start("blank"), base + match.end(), value, 0.3)
+            findings.number = Field.at(
+                context.doc, base + match.start("blank"), base + match.end(), value, 0.3
+            )
             findings.review.append(ReviewItem("document.number", "number_blank", 0.3))
             return line
         value = "".join(match.group(0)[match.start("num") - match.start() :].split())
         confidence = 0.97 if line.zone is Zone.HEADER else 0.75
         if symbol_type(context, match) is None and "/" not in match["symbol"]:
             confidence -= 0.1
-        findings.number = Field.at(context.doc, base + match.start("num"), base + match.end(), value, confidence)
+        findings.number = Field.at(
+            context.doc, base + match.start("num"), base + match.end(), value, confidence
+        )
         return line
     return None
 
 
-def symbol_type(context: Context, match: regex.Match[str]):  # noqa: ANN201 - DocumentType | None
+def symbol_type(context: Context, match: regex.Match[str]):
     return context.patterns.type_of_symbol(match["symbol"], party_style=match["sep"] == "-")
 
 
@@ -82,7 +88,9 @@ def find_place_and_date(context: Context, findings: Findings, header: list[tuple
         if value is None:
             findings.review.append(ReviewItem("document.date", "not_a_real_date", 0.0))
             return
-        findings.date = Field.at(context.doc, base + match.end("place"), base + match.end(), value, confidence)
+        findings.date = Field.at(
+            context.doc, base + match.end("place"), base + match.end(), value, confidence
+        )
         return
 
 
@@ -115,7 +123,9 @@ def find_type(context: Context, findings: Findings, title_at: int | None) -> Non
         doc_type = context.patterns.type_named(line.text)
         start = context.doc.line_start(title_at)
         agrees = from_symbol is None or from_symbol.name == doc_type.name
-        findings.type = Field.at(context.doc, start, start + len(line.text), doc_type.name, 0.98 if agrees else 0.7)
+        findings.type = Field.at(
+            context.doc, start, start + len(line.text), doc_type.name, 0.98 if agrees else 0.7
+        )
         if not agrees:
             findings.review.append(ReviewItem("document.type", "title_and_symbol_disagree", 0.7))
     elif from_symbol is not None:
@@ -125,10 +135,15 @@ def find_type(context: Context, findings: Findings, title_at: int | None) -> Non
 
 
 def subject_candidate(context: Context) -> str | None:
-    return next((line.text for _, line in context.doc.zone_lines(Zone.HEADER) if SUBJECT_PREFIX.match(line.text)), None)
+    return next(
+        (line.text for _, line in context.doc.zone_lines(Zone.HEADER) if SUBJECT_PREFIX.match(line.text)),
+        None,
+    )
 
 
-def issuer_lines(context: Context, header: list[tuple[int, Line]], number_line: Line | None) -> list[tuple[int, Line]]:
+def issuer_lines(
+    context: Context, header: list[tuple[int, Line]], number_line: Line | None
+) -> list[tuple[int, Line]]:
     """Upper-case lines of the left header column above the number line."""
     limit = number_line.bbox[1] if number_line else float("inf")
     decoration = context.patterns.regexes["decoration"]
@@ -143,7 +158,9 @@ def issuer_lines(context: Context, header: list[tuple[int, Line]], number_line: 
     ]
 
 
-def find_issuer(context: Context, findings: Findings, header: list[tuple[int, Line]], number_line: Line | None) -> None:
+def find_issuer(
+    context: Context, findings: Findings, header: list[tuple[int, Line]], number_line: Line | None
+) -> None:
     lines = issuer_lines(context, header, number_line)
     if not lines:
         return
@@ -172,28 +189,27 @@ def name_field(context: Context, lines: list[tuple[int, Line]], province: str | 
         value, confidence = match.school.name, 0.95
     else:
         value, confidence = official_name(printed, context.patterns, context.body_text), 0.9
-    first, last = lines[0][0], lines[-1][0]
-    start = context.doc.line_start(first)
-    end = context.doc.line_start(last) + len(context.doc.lines[last].text)
-    field = Field.at(context.doc, start, end, value, confidence)
-    return Field(value, field.confidence, field.page, field.bbox, printed)
+    return Field.over_lines(context.doc, lines[0][0], lines[-1][0], value, confidence, printed)
 
 
 def find_subject(
-    context: Context, findings: Findings, title_at: int | None, header: list[tuple[int, Line]], number_line: Line | None
+    context: Context,
+    findings: Findings,
+    title_at: int | None,
+    header: list[tuple[int, Line]],
+    number_line: Line | None,
 ) -> None:
     lines = subject_lines(context, title_at, header, number_line)
     if not lines:
         return
     text = " ".join(context.doc.lines[i].text for i in lines)
     value = SUBJECT_PREFIX.sub("", text).strip().rstrip(".;,")
-    start = context.doc.line_start(lines[0])
-    end = context.doc.line_start(lines[-1]) + len(context.doc.lines[lines[-1]].text)
-    field = Field.at(context.doc, start, end, value, 0.9)
-    findings.subject = Field(value, field.confidence, field.page, field.bbox, text)
+    findings.subject = Field.over_lines(context.doc, lines[0], lines[-1], value, 0.9, text)
 
 
-def subject_lines(context: Context, title_at: int | None, header: list[tuple[int, Line]], number_line: Line | None) -> list[int]:
+def subject_lines(
+    context: Context, title_at: int | None, header: list[tuple[int, Line]], number_line: Line | None
+) -> list[int]:
     """The trích yếu: centred lines under the title, or "V/v ..." under the number (công văn)."""
     doc = context.doc
     if title_at is not None:
@@ -215,4 +231,7 @@ def subject_lines(context: Context, title_at: int | None, header: list[tuple[int
 
 def is_centred(line: Line, page_width: float) -> bool:
     centre = (line.bbox[0] + line.bbox[2]) / 2
-    return abs(centre - page_width / 2) < CENTRED * page_width and line.bbox[2] - line.bbox[0] < 0.9 * page_width
+    return (
+        abs(centre - page_width / 2) < CENTRED * page_width
+        and line.bbox[2] - line.bbox[0] < SUBJECT_WIDTH * page_width
+    )

@@ -24,7 +24,11 @@ def find_received_stamps(context: Context, findings: Findings) -> None:
         marker = regexes["stamp_marker"].search(line.text)
         if not marker or not marker.group().isupper():
             continue
-        window = [i for i in range(index - WINDOW, index + WINDOW + 1) if 0 <= i < len(lines) and lines[i].page == line.page]
+        window = [
+            i
+            for i in range(index - WINDOW, index + WINDOW + 1)
+            if 0 <= i < len(lines) and lines[i].page == line.page
+        ]
         number_at = next((i for i in window if regexes["stamp_number"].search(lines[i].text)), None)
         date_at = next((i for i in window if regexes["stamp_date"].search(lines[i].text)), None)
         if number_at is None and date_at is None:
@@ -33,7 +37,9 @@ def find_received_stamps(context: Context, findings: Findings) -> None:
         findings.received_stamps.append(stamp)
 
 
-def read_stamp(context: Context, window: list[int], marker_at: int, number_at: int | None, date_at: int | None) -> ReceivedStamp:
+def read_stamp(
+    context: Context, window: list[int], marker_at: int, number_at: int | None, date_at: int | None
+) -> ReceivedStamp:
     regexes, lines = context.patterns.regexes, context.doc.lines
     number = date = None
     if number_at is not None:

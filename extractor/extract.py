@@ -1,0 +1,50 @@
+"""The pipeline, start to end: PDF → words → lines → findings → record.
+
+``Extractor`` keeps what is expensive to set up (patterns, the spaCy pipeline, a loaded
+Tesseract) for the whole run; ``extract()`` is the one-call API for embedding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor import __version__
+from extractor.finders import find_fields
+from extractor.ingest import IngestOptions, read_document
+from extractor.layout import build_document_text
+from extractor.ocr import OcrEngine, make_engine
+from extractor.patterns import load_patterns
+from extractor.record import Record, SourceInfo, build_record
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    review_threshold: float = 0.8
+    patterns_dir: Path | None = None
+
+
+class Extractor:
+    def __init__(self, options: ExtractOptions | None = None, engine: OcrEngine | None = None) -> None:
+        self.options = options or ExtractOptions()
+        self.patterns = load_patterns(self.options.patterns_dir)
+        self._engine = engine
+
+    def engine(self) -> OcrEngine:
+        """The OCR engine, started on first use: text-layer documents never load Tesseract."""
+        if self._engine is None:
+            self._engine = make_engine(self.options.ingest.ocr)
+        return self._engine
+
+    def extract(self, path: str | Path) -> Record:
+        ingested = read_document(Path(path), self.options.ingest, self.engine)
+        text = build_document_text(ingested.pages, self.patterns)
+        findings = find_fields(text, self.patterns)
+        source = SourceInfo(str(path), ingested.sha256, ingested.pages)
+        return build_record(source, findings, self.options.review_threshold, __version__)
+
+
+def extract(path: str | Path, options: ExtractOptions | None = None) -> Record:
+    """Extract one report: ``record = extract("report.pdf"); print(record.to_json())``."""
+    return Extractor(options).extract(path)
