@@ -1,0 +1,1171 @@
+"""Build the sample report PDFs and their expected-value files.
+
+Usage: python samples/make_samples.py [--out samples] [--no-scan]
+
+Everything is deterministic: fixed metadata dates, a seeded RNG for the scan noise and no
+dependence on the clock, so two runs give byte-identical files (for the same fonts and
+library versions, which ``build_environment()`` records in ``build-info.json``).
+
+Outputs (under ``--out``):
+  seed-51-BC-CTD.pdf        born-digital rendering of the seed report (Party style)
+  seed-51-BC-CTD-scan.pdf   image-only "scan" of the above (300 dpi, rotated, noisy JPEG)
+  gov-12-BC-TCT.pdf         fictitious state-style (Nghị định 30/2020) school report
+  table-03-BC-CTĐ.pdf       fictitious cluster report with a ruled table
+  expected/<stem>.json      what a perfect extractor returns for each PDF
+  build-info.json           fonts and library versions the files were built with
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import io
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pypdfium2 as pdfium
+from fpdf import FPDF
+from fpdf.enums import Align
+from PIL import Image, ImageFilter
+
+SAMPLES_DIR = Path(__file__).resolve().parent
+SEED_DIR = SAMPLES_DIR / "seed"
+SEED_TEXT = SEED_DIR / "report-51-BC-CTD.txt"
+SEED_TRUTH = SEED_DIR / "report-51-BC-CTD.truth.json"
+
+SEED_STEM = "seed-51-BC-CTD"
+SCAN_STEM = "seed-51-BC-CTD-scan"
+GOV_STEM = "gov-12-BC-TCT"
+TABLE_STEM = "table-03-BC-CTĐ"
+
+# Fixed metadata so that repeated builds are byte-identical.
+CREATION_DATE = datetime(2024, 1, 1, 0, 0, 0, tzinfo=UTC)
+SCAN_SEED = 51
+
+# Font lookup: the first candidate directory holding all four styles wins.
+FONT_FAMILY = "Serif"
+FONT_CANDIDATES: tuple[tuple[str, dict[str, str]], ...] = (
+    (
+        "/usr/share/fonts/truetype/liberation2",
+        {
+            "": "LiberationSerif-Regular.ttf",
+            "B": "LiberationSerif-Bold.ttf",
+            "I": "LiberationSerif-Italic.ttf",
+            "BI": "LiberationSerif-BoldItalic.ttf",
+        },
+    ),
+    (
+        "/usr/share/fonts/truetype/liberation",
+        {
+            "": "LiberationSerif-Regular.ttf",
+            "B": "LiberationSerif-Bold.ttf",
+            "I": "LiberationSerif-Italic.ttf",
+            "BI": "LiberationSerif-BoldItalic.ttf",
+        },
+    ),
+    (
+        "/usr/share/fonts/truetype/dejavu",
+        {
+            "": "DejaVuSerif.ttf",
+            "B": "DejaVuSerif-Bold.ttf",
+            "I": "DejaVuSerif-Italic.ttf",
+            "BI": "DejaVuSerif-BoldItalic.ttf",
+        },
+    ),
+)
+
+# Page geometry in points (A4, margins per Nghị định 30: left 30 mm, right 15 mm, 20 mm top/bottom).
+PAGE_W = 595.28
+PAGE_H = 841.89
+LEFT = 85.05
+RIGHT = 42.52
+TOP = 56.7
+BOTTOM = 56.7
+TEXT_W = PAGE_W - LEFT - RIGHT
+
+BODY_SIZE = 13.0
+LINE_FACTOR = 1.15
+PARA_GAP = 3.0
+FIRST_LINE_INDENT = 28.35  # 1 cm
+HEADER_SIZE = 12.0
+HEADER_LEADING = 14.5
+
+BLACK = (0, 0, 0)
+STAMP_RED = (200, 30, 45)
+SIGN_BLUE = (20, 60, 170)
+
+
+# --------------------------------------------------------------------------------------
+# Small geometry and text helpers
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rect:
+    """An axis-aligned box in PDF points, origin top-left (fpdf2 coordinates)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    def overlaps(self, other: Rect) -> bool:
+        return not (
+            self.right <= other.x
+            or other.right <= self.x
+            or self.bottom <= other.y
+            or other.bottom <= self.y
+        )
+
+    def as_dict(self) -> dict[str, float]:
+        return {"x": round(self.x, 1), "y": round(self.y, 1), "w": round(self.w, 1),
+                "h": round(self.h, 1)}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line of a header, title or closing block."""
+
+    text: str
+    style: str = ""
+    size: float = HEADER_SIZE
+
+
+@dataclass(frozen=True)
+class Para:
+    """A body paragraph. ``*...*`` in ``text`` marks italic runs.
+
+    kind: "body" (justified, first-line indent), "h1"/"h2" (bold), "h3" (bold italic),
+    "center" (centred, no indent).
+    """
+
+    text: str
+    kind: str = "body"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def vn_int(value: int) -> str:
+    """Format an integer the Vietnamese way: 16182 -> '16.182'."""
+    return f"{value:,}".replace(",", ".")
+
+
+def italic_runs(text: str) -> list[tuple[str, bool]]:
+    """Split ``a *b* c`` into [("a ", False), ("b", True), (" c", False)]."""
+    parts = text.split("*")
+    if len(parts) % 2 == 0:
+        raise ValueError(f"unbalanced italic markers in: {text!r}")
+    return [(part, i % 2 == 1) for i, part in enumerate(parts) if part]
+
+
+def assert_disjoint(rects: dict[str, Rect]) -> None:
+    names = list(rects)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            if rects[a].overlaps(rects[b]):
+                raise AssertionError(f"layout overlap: {a} {rects[a]} and {b} {rects[b]}")
+
+
+# --------------------------------------------------------------------------------------
+# Fonts and the PDF document class
+# --------------------------------------------------------------------------------------
+
+
+def find_fonts() -> dict[str, Path]:
+    """Return {style: path} for a serif family with Vietnamese glyphs, or exit clearly."""
+    for directory, files in FONT_CANDIDATES:
+        paths = {style: Path(directory) / name for style, name in files.items()}
+        if all(p.is_file() for p in paths.values()):
+            return paths
+    tried = ", ".join(d for d, _ in FONT_CANDIDATES)
+    raise SystemExit(
+        "make_samples: no Vietnamese-capable serif TrueType font found. Install Liberation "
+        f"Serif (fonts-liberation2) or DejaVu Serif (fonts-dejavu-core). Looked in: {tried}"
+    )
+
+
+class ReportPDF(FPDF):
+    """A4 portrait, points, Vietnamese serif font, page numbers centred on top of pages 2+."""
+
+    def __init__(self, fonts: dict[str, Path], title: str) -> None:
+        super().__init__(orientation="P", unit="pt", format="A4")
+        for style, path in fonts.items():
+            self.add_font(FONT_FAMILY, style, str(path))
+        self.set_margins(LEFT, TOP, RIGHT)
+        self.set_auto_page_break(True, BOTTOM)
+        set_fixed_metadata(self, title)
+        self.set_font(FONT_FAMILY, "", BODY_SIZE)
+
+    def header(self) -> None:
+        if self.page_no() < 2:
+            return
+        self.set_font(FONT_FAMILY, "", BODY_SIZE)
+        self.set_text_color(*BLACK)
+        self.set_xy(0, 24)
+        self.cell(PAGE_W, BODY_SIZE * LINE_FACTOR, str(self.page_no()), align="C")
+        self.set_xy(LEFT, TOP)
+
+
+def set_fixed_metadata(pdf: FPDF, title: str) -> None:
+    pdf.set_creation_date(CREATION_DATE)
+    pdf.set_title(title)
+    pdf.set_author("samples/make_samples.py (test material)")
+    pdf.set_creator("samples/make_samples.py")
+    pdf.set_lang("vi-VN")
+
+
+# --------------------------------------------------------------------------------------
+# Drawing primitives
+# --------------------------------------------------------------------------------------
+
+
+def text_width(pdf: FPDF, line: Line) -> float:
+    pdf.set_font(FONT_FAMILY, line.style.replace("U", ""), line.size)
+    return pdf.get_string_width(line.text)
+
+
+def draw_lines(
+    pdf: FPDF,
+    lines: Sequence[Line],
+    x: float,
+    w: float,
+    y: float,
+    align: str = "C",
+    leading: float = HEADER_LEADING,
+    color: tuple[int, int, int] = BLACK,
+) -> float:
+    """Print one line per entry inside [x, x+w]; return the y below the last line."""
+    pdf.set_text_color(*color)
+    for line in lines:
+        if text_width(pdf, line) > w + 0.01:
+            raise ValueError(f"line does not fit in {w:.1f} pt: {line.text!r}")
+        pdf.set_font(FONT_FAMILY, line.style, line.size)
+        pdf.set_xy(x, y)
+        pdf.cell(w, leading, line.text, align=align)
+        y += leading
+    pdf.set_text_color(*BLACK)
+    return y
+
+
+def draw_rule(pdf: FPDF, x_center: float, y: float, width: float) -> None:
+    pdf.set_draw_color(*BLACK)
+    pdf.set_line_width(0.6)
+    pdf.line(x_center - width / 2, y, x_center + width / 2, y)
+
+
+def draw_box(
+    pdf: FPDF,
+    lines: Sequence[Line],
+    x: float,
+    y: float,
+    w: float,
+    color: tuple[int, int, int],
+    pad: float = 4.0,
+    align: str = "L",
+) -> Rect:
+    """A framed block of small text (stamp or digital-signature appearance)."""
+    leading = max(line.size for line in lines) * LINE_FACTOR
+    h = 2 * pad + leading * len(lines)
+    pdf.set_draw_color(*color)
+    pdf.set_line_width(1.0)
+    pdf.rect(x, y, w, h)
+    draw_lines(pdf, lines, x + pad, w - 2 * pad, y + pad, align=align, leading=leading,
+               color=color)
+    pdf.set_draw_color(*BLACK)
+    return Rect(x, y, w, h)
+
+
+# --------------------------------------------------------------------------------------
+# Document parts: headers, title, body, closing block, table
+# --------------------------------------------------------------------------------------
+
+PARTY_LEFT_COL = (LEFT, 215.0)  # x, width
+PARTY_RIGHT_COL = (335.0, PAGE_W - RIGHT - 335.0)
+STATE_LEFT_COL = (LEFT, 170.0)
+STATE_RIGHT_COL = (290.0, PAGE_W - RIGHT - 290.0)
+CLOSING_LEFT_COL = (LEFT, 205.0)
+CLOSING_RIGHT_COL = (300.0, PAGE_W - RIGHT - 300.0)
+
+
+@dataclass
+class Layout:
+    """Where the main blocks of page 1 (and the closing block) ended up, for the report."""
+
+    blocks: dict[str, Rect] = field(default_factory=dict)
+    closing_page: int = 0
+    pages: int = 0
+
+
+def draw_party_header(
+    pdf: FPDF, y0: float, issuer_lines: Sequence[Line], number: str, place_date: str
+) -> tuple[Rect, Rect]:
+    """Party style (HD 36): issuer block + '*' + 'Số ...' left; motto + date right."""
+    lx, lw = PARTY_LEFT_COL
+    rx, rw = PARTY_RIGHT_COL
+    left = [*issuer_lines, Line("*", "", HEADER_SIZE)]
+    y_number = draw_lines(pdf, left, lx, lw, y0)
+    y_end = draw_lines(pdf, [Line(number, "", BODY_SIZE)], lx, lw, y_number)
+    draw_lines(pdf, [Line("ĐẢNG CỘNG SẢN VIỆT NAM", "BU", BODY_SIZE)], rx, rw, y0)
+    draw_lines(pdf, [Line(place_date, "I", BODY_SIZE)], rx, rw, y_number)
+    return Rect(lx, y0, lw, y_end - y0), Rect(rx, y0, rw, y_end - y0)
+
+
+def draw_state_header(
+    pdf: FPDF, y0: float, parent: str, issuer: str, number: str, place_date: str
+) -> tuple[Rect, Rect]:
+    """State style (NĐ 30): parent/issuer + rule + 'Số:' left; Quốc hiệu, tiêu ngữ right."""
+    lx, lw = STATE_LEFT_COL
+    rx, rw = STATE_RIGHT_COL
+    issuer_line = Line(issuer, "B", HEADER_SIZE)
+    y = draw_lines(pdf, [Line(parent, "", HEADER_SIZE), issuer_line], lx, lw, y0)
+    draw_rule(pdf, lx + lw / 2, y + 3, text_width(pdf, issuer_line) * 0.5)
+    motto = Line("Độc lập - Tự do - Hạnh phúc", "B", BODY_SIZE)
+    y_r = draw_lines(pdf, [Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", HEADER_SIZE), motto],
+                     rx, rw, y0)
+    draw_rule(pdf, rx + rw / 2, y_r + 3, text_width(pdf, motto))
+    y_number = max(y, y_r) + 8
+    y_end = draw_lines(pdf, [Line(number, "", BODY_SIZE)], lx, lw, y_number)
+    draw_lines(pdf, [Line(place_date, "I", BODY_SIZE)], rx, rw, y_number)
+    return Rect(lx, y0, lw, y_end - y0), Rect(rx, y0, rw, y_end - y0)
+
+
+def draw_title(pdf: FPDF, y: float, title: str, subject_lines: Sequence[str]) -> Rect:
+    lines = [Line(title, "B", 14.0)] + [Line(s, "B", 14.0) for s in subject_lines]
+    y_end = draw_lines(pdf, lines, LEFT, TEXT_W, y, leading=17.0)
+    draw_rule(pdf, LEFT + TEXT_W / 2, y_end + 6, 80)
+    return Rect(LEFT, y, TEXT_W, y_end + 6 - y)
+
+
+def para_format(kind: str) -> tuple[str, Align, float]:
+    """Base font style, alignment and first-line indent of a paragraph kind."""
+    formats = {
+        "body": ("", Align.J, FIRST_LINE_INDENT),
+        "h1": ("B", Align.L, FIRST_LINE_INDENT),
+        "h2": ("B", Align.L, FIRST_LINE_INDENT),
+        "h3": ("BI", Align.L, FIRST_LINE_INDENT),
+        "center": ("", Align.C, 0.0),
+    }
+    return formats[kind]
+
+
+HEADING_KINDS = ("h1", "h2", "h3")
+KEEP_WITH_NEXT = 2 * PARA_GAP + 3 * BODY_SIZE * LINE_FACTOR  # a heading plus two lines
+
+
+def write_paragraph(pdf: FPDF, para: Para) -> None:
+    """Flow one paragraph from the current y; text_columns breaks pages as needed."""
+    base_style, align, indent = para_format(para.kind)
+    with pdf.text_columns(text_align=align, line_height=LINE_FACTOR, l_margin=LEFT,
+                          r_margin=RIGHT) as cols, \
+            cols.paragraph(text_align=align, first_line_indent=indent,
+                           bottom_margin=PARA_GAP) as out:
+        for text, italic in italic_runs(para.text):
+            style = base_style + ("I" if italic and "I" not in base_style else "")
+            pdf.set_font(FONT_FAMILY, style, BODY_SIZE)
+            out.write(text)
+    pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
+
+
+def keeps_with_next(pdf: FPDF, para: Para) -> bool:
+    if para.kind in HEADING_KINDS:
+        return True
+    if not para.text.endswith(":"):
+        return False
+    pdf.set_font(FONT_FAMILY, "", BODY_SIZE)
+    return pdf.get_string_width(para.text) < TEXT_W - FIRST_LINE_INDENT
+
+
+def write_paragraphs(pdf: FPDF, paras: Iterable[Para]) -> None:
+    """Flow paragraphs from the current y, never leaving a heading (or a one-line
+    introduction to a list, ending with ':') alone at the foot of a page."""
+    for para in paras:
+        if keeps_with_next(pdf, para) and pdf.get_y() + KEEP_WITH_NEXT > PAGE_H - BOTTOM:
+            pdf.add_page()
+        write_paragraph(pdf, para)
+
+
+@dataclass(frozen=True)
+class Closing:
+    """'Nơi nhận' list (left) and signature block (right) at the end of a document."""
+
+    recipients_title: Line
+    recipients: tuple[str, ...]
+    authority_lines: tuple[Line, ...]
+    signer_name: str
+    signature_gap: float = 78.0
+    appearance: tuple[str, ...] = ()
+
+
+def draw_closing(pdf: FPDF, closing: Closing) -> tuple[Rect, Rect, Rect | None]:
+    """Draw the closing block below the body, on a new page if it does not fit."""
+    lx, lw = CLOSING_LEFT_COL
+    rx, rw = CLOSING_RIGHT_COL
+    left = [closing.recipients_title] + [Line(r, "", 11.0) for r in closing.recipients]
+    leading_r = BODY_SIZE * 1.25
+    right_h = leading_r * (len(closing.authority_lines) + 1) + closing.signature_gap
+    left_h = 15.0 + 13.0 * len(closing.recipients)
+    y = pdf.get_y() + 8
+    if y + max(left_h, right_h) > PAGE_H - BOTTOM:
+        pdf.add_page()
+        y = TOP
+    draw_lines(pdf, left[:1], lx, lw, y, align="L", leading=15.0)
+    draw_lines(pdf, left[1:], lx, lw, y + 15.0, align="L", leading=13.0)
+    y_gap = draw_lines(pdf, closing.authority_lines, rx, rw, y, leading=leading_r)
+    box = None
+    if closing.appearance:
+        box_lines = [Line(t, "", 7.5) for t in closing.appearance]
+        box_w = 190.0
+        box_h = 8.0 + 9.0 * len(box_lines)
+        box_y = y_gap + (closing.signature_gap - box_h) / 2
+        box = draw_box(pdf, box_lines, rx + (rw - box_w) / 2, box_y, box_w, SIGN_BLUE)
+    y_name = y_gap + closing.signature_gap
+    y_end = draw_lines(pdf, [Line(closing.signer_name, "B", BODY_SIZE)], rx, rw, y_name,
+                       leading=leading_r)
+    pdf.set_y(y_end)
+    return Rect(lx, y, lw, left_h), Rect(rx, y, rw, y_end - y), box
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[str, ...]
+    bold: bool = False
+    span_first_two: bool = False
+
+
+def draw_table(pdf: FPDF, widths: Sequence[float], header: Sequence[str],
+               rows: Sequence[TableRow], row_h: float = 21.0) -> Rect:
+    """A fully ruled table (drawn cell borders), kept on one page."""
+    total_w = sum(widths)
+    x0 = LEFT + (TEXT_W - total_w) / 2
+    height = row_h * (len(rows) + 1)
+    if pdf.get_y() + height > PAGE_H - BOTTOM:
+        pdf.add_page()
+    y0 = pdf.get_y()
+    pdf.set_draw_color(*BLACK)
+    pdf.set_line_width(0.7)
+    aligns = ("C", "L", "R", "R")
+    saved_margin, pdf.c_margin = pdf.c_margin, 6.0
+    pdf.set_font(FONT_FAMILY, "B", 12.0)
+    pdf.set_xy(x0, y0)
+    for w, text in zip(widths, header, strict=True):
+        pdf.cell(w, row_h, text, border=1, align="C")
+    for i, row in enumerate(rows, start=1):
+        pdf.set_font(FONT_FAMILY, "B" if row.bold else "", 12.0)
+        pdf.set_xy(x0, y0 + i * row_h)
+        if row.span_first_two:
+            spans = [(widths[0] + widths[1], row.cells[0], "C")]
+            spans += list(zip(widths[2:], row.cells[1:], aligns[2:], strict=True))
+        else:
+            spans = list(zip(widths, row.cells, aligns, strict=True))
+        for w, text, align in spans:
+            pdf.cell(w, row_h, text, border=1, align=align)
+    pdf.c_margin = saved_margin
+    pdf.set_xy(LEFT, y0 + height + 6)
+    return Rect(x0, y0, total_w, height)
+
+
+# --------------------------------------------------------------------------------------
+# Expected values
+# --------------------------------------------------------------------------------------
+
+FIGURE_RE = re.compile(
+    r"^(\d+)\s*lớp(?:\s*(?:/|,|với)\s*([\d.]+)\s*(?:học viên|HV))?$"
+)
+
+
+@dataclass
+class Figure:
+    classes: int
+    students: int | None
+    school: str | None
+    label: str
+    period: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"classes": self.classes, "students": self.students, "school": self.school,
+                "label": self.label, "period": self.period}
+
+
+@dataclass
+class Expected:
+    """Collects the expected values while the document text is being written."""
+
+    document: dict[str, Any]
+    received_stamps: list[dict[str, Any]] = field(default_factory=list)
+    references: list[dict[str, Any]] = field(default_factory=list)
+    schools: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    must_print: list[str] = field(default_factory=list)
+
+    def fig(self, text: str, classes: int, students: int | None, label: str, period: str,
+            school: str | None = None) -> str:
+        """Record a figure and return its printed text, checking the numbers agree."""
+        match = FIGURE_RE.match(text)
+        if not match:
+            raise ValueError(f"not a figure phrase: {text!r}")
+        printed_students = int(match[2].replace(".", "")) if match[2] else None
+        if (int(match[1]), printed_students) != (classes, students):
+            raise ValueError(f"figure text {text!r} disagrees with {classes}/{students}")
+        self.figures.append(Figure(classes, students, school, label, period))
+        self.must_print.append(text)
+        return text
+
+    def school(self, printed: str, canonical: str) -> str:
+        """Record a school mention (first mention decides the order); return the printed form."""
+        if canonical not in CANONICAL_SCHOOLS:
+            raise ValueError(f"unknown canonical school {canonical!r}")
+        if all(s["name"] != canonical for s in self.schools):
+            self.schools.append({"name": canonical, "province": CANONICAL_SCHOOLS[canonical]})
+        self.must_print.append(printed)
+        return printed
+
+    def ref(self, printed: str, kind: str, number: str, date: str | None) -> str:
+        """Record a cited document once; return its printed citation."""
+        if number not in printed or kind not in printed:
+            raise ValueError(f"citation {printed!r} does not show {kind} {number}")
+        if all(r["number"] != number for r in self.references):
+            self.references.append({"kind": kind, "number": number, "date": date})
+        self.must_print.append(printed)
+        return printed
+
+    def as_json(self, stem: str) -> dict[str, Any]:
+        return {
+            "file": stem,
+            "document": self.document,
+            "received_stamps": self.received_stamps,
+            "references": self.references,
+            "schools": self.schools,
+            "figures": [f.as_dict() for f in self.figures],
+        }
+
+
+# Canonical names (as in the project's schools.tsv) of the schools the samples mention.
+CANONICAL_SCHOOLS: dict[str, str] = {
+    "Trường Chính trị tỉnh Thanh Hóa": "Thanh Hóa",
+    "Trường Chính trị tỉnh Nghệ An": "Nghệ An",
+    "Trường Chính trị Trần Phú tỉnh Hà Tĩnh": "Hà Tĩnh",
+    "Trường Chính trị Lê Duẩn tỉnh Quảng Trị": "Quảng Trị",
+    "Trường Chính trị tỉnh Kon Tum": "Kon Tum",
+    "Trường Chính trị tỉnh Gia Lai": "Gia Lai",
+    "Trường Chính trị tỉnh Đắk Lắk": "Đắk Lắk",
+    "Trường Chính trị tỉnh Đắk Nông": "Đắk Nông",
+    "Trường Chính trị tỉnh Lâm Đồng": "Lâm Đồng",
+}
+
+EXPECTED_KEYS = ("file", "document", "received_stamps", "references", "schools", "figures")
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def seed_expected(stem: str) -> dict[str, Any]:
+    """The hand-labelled seed truth, restricted to the expected-values keys."""
+    truth = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
+    data = {key: copy.deepcopy(truth[key]) for key in EXPECTED_KEYS if key != "file"}
+    return {"file": stem, **data}
+
+
+# --------------------------------------------------------------------------------------
+# (a) The seed report, born digital
+# --------------------------------------------------------------------------------------
+
+SEED_BODY_START = "Thực hiện Hướng dẫn số 30-QĐ/HVCTQG"
+SEED_BODY_END = "Trên đây là Báo cáo hoạt động thi đua"
+# OCR lines of the incoming-mail stamp and handwriting that interrupt the body in the seed.
+SEED_NOISE_LINES = (
+    "TRƯỜNG CHÍNH TRỊ T. LAI CHÂU",
+    "Số: 457",
+    "ĐẾN Ngày: 23/8/2021",
+    "Chuyên: #/c/ta-g",
+    "Chức vụ TC-PC",
+    "Đã ký",
+    "Vết",
+)
+ROMAN_HEADING = re.compile(r"^[IVX]+- ")
+SUB_HEADING = re.compile(r"^\d+\.\d+- ")
+NUMBERED_HEADING = re.compile(r"^\d+- ")
+
+
+def classify_seed_line(line: str) -> str:
+    if ROMAN_HEADING.match(line):
+        return "h1"
+    if SUB_HEADING.match(line):
+        return "h3"
+    if NUMBERED_HEADING.match(line):
+        return "h2"
+    return "body"
+
+
+def seed_body_paragraphs(text: str) -> list[Para]:
+    """The seed's body lines as paragraphs: noise removed, page-break splits re-joined."""
+    lines = [line.strip() for line in nfc(text).splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith(SEED_BODY_START))
+    end = next(i for i, line in enumerate(lines) if line.startswith(SEED_BODY_END))
+    missing = [n for n in SEED_NOISE_LINES if n not in lines[start:end]]
+    if missing:
+        raise ValueError(f"seed text changed: noise lines not found: {missing}")
+    texts: list[str] = []
+    for line in lines[start:end + 1]:
+        if not line or line in SEED_NOISE_LINES:
+            continue
+        if line.startswith("- + "):  # nested-list artefact of the OCR export
+            line = line[2:]
+        if texts and line[0].islower():  # sentence continued across a page break
+            texts[-1] = f"{texts[-1]} {line}"
+        else:
+            texts.append(line)
+    return [Para(t, classify_seed_line(t)) for t in texts]
+
+
+SEED_ORG_SIGNATURE = (
+    "Người ký: TRƯỜNG CHÍNH TRỊ",
+    "Email: Truong Chinh tri@CHINHTRI",
+    "Cơ quan: TỈNH ỦY SƠN LA",
+    "Thời gian ký: 18.08.2021 02:46:13 -07:00",
+)
+SEED_PERSONAL_SIGNATURE = (
+    "Người ký: Lò Thị Thúy Hà",
+    "Email: Hieu Truong Chinh tri@CHINHTRI",
+    "Cơ quan: TRƯỜNG CHÍNH TRỊ, TỈNH ỦY SƠN LA",
+    "Thời gian ký: 17.08.2021 14:36:01 +07:00",
+)
+SEED_STAMP = (
+    Line("TRƯỜNG CHÍNH TRỊ T. LAI CHÂU", "B", 9.0),
+    Line("Số: 457", "", 9.0),
+    Line("ĐẾN  Ngày: 23/8/2021", "B", 9.0),
+    Line("Chuyển: .....", "", 9.0),
+)
+SEED_CLOSING = Closing(
+    recipients_title=Line("Nơi nhận:", "BIU", 12.0),
+    recipients=(
+        "- Phòng thi đua, KT - Sở Nội vụ,",
+        "- Vụ Các trường chính trị,",
+        "- Các TCT trong Cụm Thi đua,",
+        "- Lưu VT.",
+    ),
+    authority_lines=(
+        Line("CỤM TRƯỞNG", "B", BODY_SIZE),
+        Line("HIỆU TRƯỞNG", "B", BODY_SIZE),
+        Line("TRƯỜNG CHÍNH TRỊ TỈNH SƠN LA", "B", BODY_SIZE),
+    ),
+    signer_name="Lò Thị Thúy Hà",
+    signature_gap=82.0,
+    appearance=SEED_PERSONAL_SIGNATURE,
+)
+SEED_MUST_PRINT = (
+    "Số 51-BC/CTĐ",
+    "ĐẢNG CỘNG SẢN VIỆT NAM",
+    "Sơn La, ngày 12 tháng 8 năm 2021",
+    "260 lớp với 16.182 học viên",
+    "Trường Đào tạo cán bộ Nguyễn văn Cừ tỉnh Quảng Ninh",
+    "Số: 457",
+    "Lò Thị Thúy Hà",
+)
+
+
+def build_seed(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout]:
+    pdf = ReportPDF(fonts, "Báo cáo số 51-BC/CTĐ (mẫu thử)")
+    pdf.add_page()
+    layout = Layout()
+    stamp = draw_box(pdf, SEED_STAMP, 40.0, 10.0, 175.0, STAMP_RED, align="C")
+    org_lines = [Line(t, "", 7.5) for t in SEED_ORG_SIGNATURE]
+    org = draw_box(pdf, org_lines, PAGE_W - RIGHT - 185.0, 12.0, 185.0, SIGN_BLUE)
+    issuer = [
+        Line("HỌC VIỆN CHÍNH TRỊ QUỐC GIA", "", HEADER_SIZE),
+        Line("HỒ CHÍ MINH", "", HEADER_SIZE),
+        Line("CỤM THI ĐUA CÁC TRƯỜNG CHÍNH", "B", HEADER_SIZE),
+        Line("TRỊ KHU VỰC MIỀN NÚI BIÊN GIỚI", "B", HEADER_SIZE),
+        Line("PHÍA BẮC", "B", HEADER_SIZE),
+    ]
+    left, right = draw_party_header(pdf, 66.0, issuer, "Số 51-BC/CTĐ",
+                                    "Sơn La, ngày 12 tháng 8 năm 2021")
+    title = draw_title(pdf, left.bottom + 16, "BÁO CÁO", (
+        "công tác 6 tháng đầu năm 2021,",
+        "phương hướng, nhiệm vụ 6 tháng cuối năm 2021",
+    ))
+    pdf.set_y(title.bottom + 12)
+    layout.blocks.update(stamp=stamp, org_signature=org, header_left=left,
+                         header_right=right, title=title)
+    assert_disjoint(layout.blocks)
+    write_paragraphs(pdf, seed_body_paragraphs(SEED_TEXT.read_text(encoding="utf-8")))
+    recipients, signer, box = draw_closing(pdf, SEED_CLOSING)
+    layout.closing_page = pdf.page_no()
+    layout.blocks.update(recipients=recipients, signature_block=signer)
+    if box is not None:
+        layout.blocks["personal_signature"] = box
+    layout.pages = pdf.page_no()
+    pdf.output(str(path))
+    verify_text_layer(path, SEED_MUST_PRINT)
+    return seed_expected(path.stem), layout
+
+
+# --------------------------------------------------------------------------------------
+# (b) The image-only scan
+# --------------------------------------------------------------------------------------
+
+SCAN_DPI = 300
+SCAN_ANGLES = (0.4, -0.3)  # degrees, alternating by page
+SCAN_BLUR_PX = 1.0  # scanner optics: a slight softening of the edges
+SCAN_NOISE_SIGMA = 8.0  # sensor noise, in grey levels
+SCAN_WHITE_POINT = 235.0  # background clean-up: paper at or above this grey becomes white
+SCAN_JPEG_QUALITY = 70
+
+
+def scan_page(page: pdfium.PdfPage, angle: float, rng: np.random.Generator) -> bytes:
+    """Render at 300 dpi grey, rotate, blur slightly, add Gaussian noise, clean the paper
+    white (as scanners do; it also keeps the JPEGs small) and JPEG-encode one page."""
+    image = page.render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
+    image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    image = image.filter(ImageFilter.GaussianBlur(SCAN_BLUR_PX))
+    pixels = np.asarray(image, dtype=np.float32)
+    pixels = pixels + rng.normal(0.0, SCAN_NOISE_SIGMA, pixels.shape).astype(np.float32)
+    pixels = pixels * (255.0 / SCAN_WHITE_POINT)
+    noisy = Image.fromarray(np.clip(np.rint(pixels), 0, 255).astype(np.uint8), mode="L")
+    buffer = io.BytesIO()
+    noisy.save(buffer, format="JPEG", quality=SCAN_JPEG_QUALITY, optimize=True,
+               progressive=True, dpi=(SCAN_DPI, SCAN_DPI))
+    return buffer.getvalue()
+
+
+def build_scan(source: Path, path: Path) -> int:
+    """Write an image-only PDF of ``source``; return its page count."""
+    rng = np.random.default_rng(SCAN_SEED)
+    out = FPDF(unit="pt", format="A4")
+    set_fixed_metadata(out, "Bản quét (mẫu thử)")  # no number: the scan must be OCRed
+    out.set_auto_page_break(False)
+    out.set_margin(0)
+    document = pdfium.PdfDocument(str(source))
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            jpeg = scan_page(page, SCAN_ANGLES[index % len(SCAN_ANGLES)], rng)
+            out.add_page(format=(width, height))
+            out.image(io.BytesIO(jpeg), x=0, y=0, w=width, h=height)
+            page.close()
+        pages = len(document)
+    finally:
+        document.close()
+    out.output(str(path))
+    return pages
+
+
+# --------------------------------------------------------------------------------------
+# (c1) State-style school report: Số: 12/BC-TCT
+# --------------------------------------------------------------------------------------
+
+GOV_CLOSING = Closing(
+    recipients_title=Line("Nơi nhận:", "BI", 12.0),
+    recipients=(
+        "- Như trên;",
+        "- Học viện Chính trị khu vực I (để b/c);",
+        "- Ban Giám hiệu;",
+        "- Lưu: VT, ĐT.",
+    ),
+    authority_lines=(
+        Line("KT. HIỆU TRƯỞNG", "B", BODY_SIZE),
+        Line("PHÓ HIỆU TRƯỞNG", "B", BODY_SIZE),
+    ),
+    signer_name="Nguyễn Thị Thu Hương",
+    signature_gap=70.0,
+)
+
+
+def gov_expected() -> Expected:
+    return Expected(document={
+        "number": "12/BC-TCT",
+        "type": "Báo cáo",
+        "issuer": "Trường Chính trị tỉnh Thanh Hóa",
+        "parent_issuer": "Tỉnh ủy Thanh Hóa",
+        "place": "Thanh Hóa",
+        "date": "2024-01-05",
+        "subject": "Kết quả công tác đào tạo, bồi dưỡng năm 2023",
+        "signers": [{"name": "Nguyễn Thị Thu Hương", "position": "Phó Hiệu trưởng",
+                     "capacity": "KT. Hiệu trưởng"}],
+        "recipients": ["Như trên", "Học viện Chính trị khu vực I (để b/c)", "Ban Giám hiệu",
+                       "Lưu: VT, ĐT"],
+    })
+
+
+def gov_paragraphs(exp: Expected) -> list[Para]:
+    """Body of the state-style report; figures, schools and citations go into ``exp``.
+
+    Values are recorded in reading order, so the expected figures keep document order.
+    """
+    thanh_hoa = "Trường Chính trị tỉnh Thanh Hóa"
+    nghe_an = "Trường Chính trị tỉnh Nghệ An"
+    ha_tinh = "Trường Chính trị Trần Phú tỉnh Hà Tĩnh"
+    year = "2023"
+    paras: list[Para] = []
+    add = paras.append
+
+    plan = exp.ref("Kế hoạch số 15-KH/TU ngày 20-01-2023 của Ban Thường vụ Tỉnh ủy",
+                   "Kế hoạch", "15-KH/TU", "2023-01-20")
+    decision = exp.ref("Quyết định số 1234/QĐ-UBND ngày 05/4/2023 của Ủy ban nhân dân tỉnh",
+                       "Quyết định", "1234/QĐ-UBND", "2023-04-05")
+    add(Para(f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức, viên chức năm 2023 "
+             f"và {decision} về việc giao chỉ tiêu đào tạo, bồi dưỡng cán bộ, công chức, viên "
+             f"chức năm 2023, {exp.school(thanh_hoa, thanh_hoa)} báo cáo kết quả công tác đào "
+             "tạo, bồi dưỡng năm 2023 như sau:"))
+    add(Para("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2023", "h1"))
+    add(Para("1. Công tác đào tạo, bồi dưỡng", "h2"))
+    school = exp.school(thanh_hoa, thanh_hoa)
+    total = exp.fig("58 lớp với 3.412 học viên", 58, 3412, "tổ chức năm 2023", year, thanh_hoa)
+    add(Para("Bám sát chỉ tiêu được giao, Nhà trường đã chủ động xây dựng kế hoạch, phối hợp "
+             "chặt chẽ với Ban Tổ chức Tỉnh ủy, Sở Nội vụ và các huyện, thị xã, thành phố "
+             f"trong công tác chiêu sinh, mở lớp. Năm 2023, {school} đã tổ chức {total}, đạt "
+             "103,5% kế hoạch năm."))
+    add(Para("Trong đó:"))
+    items = (  # (label as printed, figure text, classes, students)
+        ("Trung cấp lý luận chính trị hệ không tập trung", "21 lớp, 1.324 học viên", 21, 1324),
+        ("Bồi dưỡng ngạch chuyên viên và chuyên viên chính", "12 lớp với 845 học viên", 12,
+         845),
+        ("Bồi dưỡng lãnh đạo, quản lý cấp phòng và tương đương", "05 lớp, 318 học viên", 5,
+         318),
+        ("Cao cấp lý luận chính trị (Học viện Chính trị khu vực I)",
+         "3 lớp/210 HV", 3, 210),
+        ("Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4", "02 lớp", 2, None),
+        ("Các lớp bồi dưỡng khác theo nhu cầu của địa phương", "15 lớp/715 học viên", 15,
+         715),
+    )
+    for label, text, classes, students in items:
+        short_label = label.split(" (")[0]
+        add(Para(f"- {label}: {exp.fig(text, classes, students, short_label, year)}."))
+    add(Para("Chất lượng đào tạo, bồi dưỡng tiếp tục được nâng lên; các lớp bế giảng trong "
+             "năm có 1.105 học viên tốt nghiệp, trong đó 98 học viên tốt nghiệp loại giỏi, "
+             "không có học viên phải thi lại lần hai."))
+    letter = exp.ref("Công văn số 85/TCT-ĐT ngày 12.6.2023", "Công văn", "85/TCT-ĐT",
+                     "2023-06-12")
+    add(Para(f"Thực hiện {letter} của Nhà trường về việc tổ chức các lớp bồi dưỡng trong dịp "
+             "hè, các khoa chuyên môn đã bố trí giảng viên đi giảng tại các huyện miền núi, "
+             "bảo đảm đúng tiến độ và chất lượng."))
+    add(Para("2. Công tác nghiên cứu khoa học", "h2"))
+    le_duan = exp.school("Trường Chính trị Lê Duẩn", "Trường Chính trị Lê Duẩn tỉnh Quảng Trị")
+    add(Para("Năm 2023, Nhà trường triển khai 15 đề tài khoa học cấp cơ sở và 01 đề tài cấp "
+             f"tỉnh; phối hợp với {le_duan} tổ chức 01 hội thảo khoa học về đổi mới nội dung, "
+             "chương trình đào tạo trung cấp lý luận chính trị; xuất bản 04 số Thông tin "
+             "Khoa học."))
+    add(Para("3. Xây dựng đội ngũ", "h2"))
+    add(Para("Tổng số cán bộ, giảng viên, nhân viên của Nhà trường là 68 người, trong đó có "
+             "42 giảng viên (08 tiến sĩ, 34 thạc sĩ); 100% giảng viên có trình độ cao cấp lý "
+             "luận chính trị."))
+    add(Para("4. Trao đổi kinh nghiệm với các trường bạn", "h2"))
+    nghe_an_name = exp.school("Trường Chính trị Nghệ An", nghe_an)
+    nghe_an_fig = exp.fig("45 lớp với 2.960 học viên", 45, 2960, "tổ chức năm 2023", year,
+                          nghe_an)
+    ha_tinh_name = exp.school("Trường Chính trị Trần Phú Hà Tĩnh", ha_tinh)
+    ha_tinh_fig = exp.fig("31 lớp/1.875 học viên", 31, 1875, "mở năm 2023", year, ha_tinh)
+    add(Para("Nhà trường đã tổ chức đoàn nghiên cứu, trao đổi kinh nghiệm tại một số trường "
+             f"chính trị khu vực Bắc Trung Bộ. {nghe_an_name} trong năm 2023 đã tổ chức "
+             f"{nghe_an_fig}, trong đó có nhiều lớp mở tại các huyện miền núi. {ha_tinh_name} "
+             f"đã mở {ha_tinh_fig}, chú trọng bồi dưỡng cán bộ cơ sở."))
+    add(Para("II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024", "h1"))
+    plan_again = exp.ref("Kế hoạch số 15-KH/TU", "Kế hoạch", "15-KH/TU", "2023-01-20")
+    target = exp.fig("62 lớp với 3.850 học viên", 62, 3850, "kế hoạch năm 2024", "2024")
+    add(Para(f"Tiếp tục thực hiện {plan_again} của Ban Thường vụ Tỉnh ủy, năm 2024 Nhà trường "
+             f"phấn đấu mở {target}, trong đó ưu tiên các lớp trung cấp lý luận chính trị cho "
+             "cán bộ cơ sở."))
+    add(Para("- Đổi mới phương pháp giảng dạy, tăng cường ứng dụng công nghệ thông tin trong "
+             "quản lý đào tạo, bồi dưỡng."))
+    rule = exp.ref("Quy định số 11-QĐ/TW", "Quy định", "11-QĐ/TW", None)
+    add(Para("- Nâng cao chất lượng đội ngũ giảng viên, phấn đấu đạt chuẩn mức 1 theo "
+             f"{rule} của Bộ Chính trị về trường chính trị chuẩn."))
+    add(Para("III. ĐỀ XUẤT, KIẾN NGHỊ", "h1"))
+    add(Para("Đề nghị Ban Tổ chức Tỉnh ủy quan tâm bố trí kinh phí nâng cấp ký túc xá và "
+             "trang thiết bị phục vụ giảng dạy trực tuyến của Nhà trường."))
+    add(Para("Trên đây là báo cáo kết quả công tác đào tạo, bồi dưỡng năm 2023 của "
+             f"{exp.school(thanh_hoa, thanh_hoa)}./."))
+    return paras
+
+
+def build_gov(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout]:
+    pdf = ReportPDF(fonts, "Báo cáo số 12/BC-TCT (mẫu thử)")
+    pdf.add_page()
+    layout = Layout()
+    left, right = draw_state_header(pdf, TOP, "TỈNH ỦY THANH HÓA", "TRƯỜNG CHÍNH TRỊ",
+                                    "Số: 12/BC-TCT", "Thanh Hóa, ngày 05 tháng 01 năm 2024")
+    title = draw_title(pdf, left.bottom + 20, "BÁO CÁO",
+                       ("Kết quả công tác đào tạo, bồi dưỡng năm 2023",))
+    y = draw_lines(pdf, [Line("Kính gửi: Ban Tổ chức Tỉnh ủy Thanh Hóa.", "", 14.0)],
+                   LEFT, TEXT_W, title.bottom + 10, leading=17.0)
+    layout.blocks.update(header_left=left, header_right=right, title=title,
+                         kinh_gui=Rect(LEFT, title.bottom + 10, TEXT_W, 17.0))
+    assert_disjoint(layout.blocks)
+    pdf.set_y(y + 10)
+    exp = gov_expected()
+    write_paragraphs(pdf, gov_paragraphs(exp))
+    recipients, signer, _ = draw_closing(pdf, GOV_CLOSING)
+    layout.blocks.update(recipients=recipients, signature_block=signer)
+    layout.closing_page = layout.pages = pdf.page_no()
+    pdf.output(str(path))
+    verify_text_layer(path, ["Số: 12/BC-TCT", *exp.must_print])
+    return exp.as_json(path.stem), layout
+
+
+# --------------------------------------------------------------------------------------
+# (c2) Cluster report with a ruled table: Số 03-BC/CTĐ
+# --------------------------------------------------------------------------------------
+
+TABLE_PERIOD = "2023-H1"
+TABLE_LABEL = "Kết quả mở lớp 6 tháng đầu năm 2023"
+# (printed name, canonical name, classes, students) — one table row per member school.
+TABLE_SCHOOLS: tuple[tuple[str, str, int, int], ...] = (
+    ("Trường Chính trị tỉnh Kon Tum", "Trường Chính trị tỉnh Kon Tum", 18, 1012),
+    ("Trường Chính trị Gia Lai", "Trường Chính trị tỉnh Gia Lai", 26, 1685),
+    ("Trường Chính trị Đắk Lắk", "Trường Chính trị tỉnh Đắk Lắk", 31, 2140),
+    ("Trường Chính trị tỉnh Đắk Nông", "Trường Chính trị tỉnh Đắk Nông", 12, 640),
+    ("Trường Chính trị Lâm Đồng", "Trường Chính trị tỉnh Lâm Đồng", 22, 1250),
+)
+TABLE_CLOSING = Closing(
+    recipients_title=Line("Nơi nhận:", "BIU", 12.0),
+    recipients=(
+        "- Vụ Các trường chính trị (HVCTQG),",
+        "- Các trường trong Cụm Thi đua,",
+        "- Lưu VT.",
+    ),
+    authority_lines=(
+        Line("TM. CỤM THI ĐUA", "B", BODY_SIZE),
+        Line("CỤM TRƯỞNG", "B", BODY_SIZE),
+    ),
+    signer_name="Trần Quốc Khánh",
+    signature_gap=70.0,
+)
+
+
+def table_expected() -> Expected:
+    return Expected(document={
+        "number": "03-BC/CTĐ",
+        "type": "Báo cáo",
+        "issuer": "Cụm Thi đua các trường chính trị khu vực Tây Nguyên",
+        "parent_issuer": "Học viện Chính trị quốc gia Hồ Chí Minh",
+        "place": "Gia Lai",
+        "date": "2023-07-14",
+        "subject": "sơ kết hoạt động thi đua 6 tháng đầu năm 2023, phương hướng, nhiệm vụ 6 "
+                   "tháng cuối năm 2023",
+        "signers": [{"name": "Trần Quốc Khánh", "position": "Cụm trưởng",
+                     "capacity": "TM. Cụm thi đua"}],
+        "recipients": ["Vụ Các trường chính trị (HVCTQG)", "Các trường trong Cụm Thi đua",
+                       "Lưu VT"],
+    })
+
+
+def table_intro(exp: Expected) -> list[Para]:
+    guide = exp.ref("Hướng dẫn số 30-HD/HVCTQG ngày 03/02/2021 của Học viện Chính trị quốc gia "
+                    "Hồ Chí Minh", "Hướng dẫn", "30-HD/HVCTQG", "2021-02-03")
+    plan = exp.ref("Kế hoạch số 01-KH/CTĐ ngày 15/3/2023", "Kế hoạch", "01-KH/CTĐ",
+                   "2023-03-15")
+    members = [exp.school(canonical, canonical) for _, canonical, _, _ in TABLE_SCHOOLS]
+    total_c = sum(row[2] for row in TABLE_SCHOOLS)
+    total_s = sum(row[3] for row in TABLE_SCHOOLS)
+    total = f"{total_c} lớp với {vn_int(total_s)} học viên"
+    return [
+        Para(f"Thực hiện {guide} về tổ chức hoạt động và bình xét thi đua của các cụm thi đua; "
+             f"{plan} của Cụm Thi đua các trường chính trị khu vực Tây Nguyên về tổ chức các "
+             "hoạt động của Cụm năm 2023, Cụm Thi đua báo cáo kết quả hoạt động 6 tháng đầu "
+             "năm 2023 như sau:"),
+        Para("I- KẾT QUẢ THỰC HIỆN NHIỆM VỤ 6 THÁNG ĐẦU NĂM 2023", "h1"),
+        Para("1- Công tác đào tạo, bồi dưỡng", "h2"),
+        Para("Cụm Thi đua các trường chính trị khu vực Tây Nguyên gồm 05 trường: "
+             f"{', '.join(members[:-1])} và {members[-1]}; {members[1]} là đơn vị Cụm trưởng "
+             "năm 2023."),
+        Para("Trong 6 tháng đầu năm 2023, các trường trong Cụm đã tổ chức "
+             f"{exp.fig(total, total_c, total_s, 'tổ chức 6 tháng đầu năm 2023', TABLE_PERIOD)}"
+             "; kết quả mở lớp của từng trường cụ thể như sau:"),
+    ]
+
+
+def table_rows(exp: Expected) -> list[TableRow]:
+    rows = []
+    for number, (printed, canonical, classes, students) in enumerate(TABLE_SCHOOLS, start=1):
+        exp.school(printed, canonical)
+        exp.figures.append(Figure(classes, students, canonical, TABLE_LABEL, TABLE_PERIOD))
+        rows.append(TableRow((str(number), printed, str(classes), vn_int(students))))
+    total_c = sum(r[2] for r in TABLE_SCHOOLS)
+    total_s = sum(r[3] for r in TABLE_SCHOOLS)
+    exp.figures.append(Figure(total_c, total_s, None, "Tổng cộng", TABLE_PERIOD))
+    rows.append(TableRow(("Tổng cộng", str(total_c), vn_int(total_s)), bold=True,
+                         span_first_two=True))
+    return rows
+
+
+def table_after(exp: Expected) -> list[Para]:
+    lam_dong = "Trường Chính trị tỉnh Lâm Đồng"
+    dak_lak = "Trường Chính trị tỉnh Đắk Lắk"
+    dak_nong = "Trường Chính trị tỉnh Đắk Nông"
+    paras: list[Para] = []
+    add = paras.append
+    leader = exp.school(dak_lak, dak_lak)
+    partner = exp.school(lam_dong, lam_dong)
+    senior = exp.fig("04 lớp", 4, None, "Cao cấp lý luận chính trị hệ không tập trung",
+                     TABLE_PERIOD, lam_dong)
+    add(Para(f"{leader} là đơn vị có số lớp nhiều nhất trong Cụm. {partner} đã phối hợp mở "
+             f"{senior} Cao cấp lý luận chính trị hệ không tập trung, góp phần hoàn thành chỉ "
+             "tiêu của tỉnh."))
+    add(Para("2- Công tác nghiên cứu khoa học", "h2"))
+    add(Para("Các trường đã tổ chức 12 hội thảo khoa học cấp trường, triển khai 27 đề tài "
+             "nghiên cứu khoa học cấp cơ sở; 05/05 trường duy trì xuất bản Bản tin Thông tin "
+             "lý luận và thực tiễn đúng kỳ hạn."))
+    add(Para("3- Công tác thi đua, khen thưởng", "h2"))
+    add(Para("100% trường trong Cụm đã ký kết giao ước thi đua năm 2023; các trường tổ chức "
+             "Hội thi giảng viên dạy giỏi cấp trường với 46 giảng viên tham gia."))
+    add(Para("II- PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2023", "h1"))
+    plan = exp.fig("95 lớp với 5.900 học viên", 95, 5900,
+                   "dự kiến mở mới 6 tháng cuối năm 2023", "2023-H2")
+    add(Para("Các trường trong Cụm tiếp tục thực hiện kế hoạch đào tạo, bồi dưỡng năm 2023, "
+             f"dự kiến mở mới {plan}; tổ chức giao lưu thể thao, văn nghệ chào mừng Ngày Nhà "
+             "giáo Việt Nam 20/11 tại tỉnh Gia Lai."))
+    add(Para("- Đẩy mạnh phong trào thi đua “Dạy tốt, học tốt, phục vụ tốt”, gắn với việc "
+             "học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh."))
+    next_leader = exp.school(dak_nong, dak_nong)
+    add(Para("- Chuẩn bị tổ chức Hội nghị tổng kết hoạt động Cụm Thi đua năm 2023 và bàn giao "
+             f"nhiệm vụ Cụm trưởng năm 2024 cho {next_leader}."))
+    add(Para("Trên đây là báo cáo sơ kết hoạt động thi đua 6 tháng đầu năm 2023 của Cụm Thi "
+             "đua các trường chính trị khu vực Tây Nguyên./."))
+    return paras
+
+
+def build_table(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout]:
+    pdf = ReportPDF(fonts, "Báo cáo số 03-BC/CTĐ (mẫu thử)")
+    pdf.add_page()
+    layout = Layout()
+    issuer = [
+        Line("HỌC VIỆN CHÍNH TRỊ QUỐC GIA", "", HEADER_SIZE),
+        Line("HỒ CHÍ MINH", "", HEADER_SIZE),
+        Line("CỤM THI ĐUA CÁC TRƯỜNG", "B", HEADER_SIZE),
+        Line("CHÍNH TRỊ KHU VỰC TÂY NGUYÊN", "B", HEADER_SIZE),
+    ]
+    left, right = draw_party_header(pdf, TOP, issuer, "Số 03-BC/CTĐ",
+                                    "Gia Lai, ngày 14 tháng 7 năm 2023")
+    title = draw_title(pdf, left.bottom + 18, "BÁO CÁO", (
+        "sơ kết hoạt động thi đua 6 tháng đầu năm 2023,",
+        "phương hướng, nhiệm vụ 6 tháng cuối năm 2023",
+    ))
+    layout.blocks.update(header_left=left, header_right=right, title=title)
+    assert_disjoint(layout.blocks)
+    pdf.set_y(title.bottom + 12)
+    exp = table_expected()
+    write_paragraphs(pdf, table_intro(exp))
+    rows = table_rows(exp)
+    y = draw_lines(pdf, [Line(TABLE_LABEL.upper(), "B", 12.0)], LEFT, TEXT_W,
+                   pdf.get_y() + 2, leading=16.0)
+    pdf.set_y(y + 4)
+    layout.blocks["table"] = draw_table(pdf, (36.0, 235.0, 80.0, 100.0),
+                                        ("TT", "Trường", "Số lớp", "Số học viên"), rows)
+    pdf.set_y(layout.blocks["table"].bottom + 10)
+    write_paragraphs(pdf, table_after(exp))
+    recipients, signer, _ = draw_closing(pdf, TABLE_CLOSING)
+    layout.blocks.update(recipients=recipients, signature_block=signer)
+    layout.closing_page = layout.pages = pdf.page_no()
+    pdf.output(str(path))
+    table_text = [cell for row in rows for cell in row.cells]
+    verify_text_layer(path, ["Số 03-BC/CTĐ", *exp.must_print, *table_text])
+    return exp.as_json(path.stem), layout
+
+
+# --------------------------------------------------------------------------------------
+# Verification, environment record, entry point
+# --------------------------------------------------------------------------------------
+
+
+def extract_text(path: Path) -> str:
+    """The whole text layer via pdfium, NFC, with runs of whitespace collapsed and the
+    page numbers printed on top of pages 2+ left out (so phrases can run across pages)."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        chunks = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            if index > 0:
+                text = re.sub(r"^\s*\d+\s*\r?\n", "", text, count=1)
+            chunks.append(text)
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return re.sub(r"\s+", " ", nfc(" ".join(chunks)))
+
+
+def verify_text_layer(path: Path, must_contain: Iterable[str]) -> None:
+    """Fail the build if a printed value cannot be read back from the text layer."""
+    text = extract_text(path)
+    missing = [s for s in must_contain if re.sub(r"\s+", " ", s) not in text]
+    if missing:
+        raise AssertionError(f"{path.name}: not found in the text layer: {missing}")
+
+
+def build_environment(fonts: dict[str, Path]) -> dict[str, Any]:
+    """What the output bytes depend on besides this script: fonts and library versions."""
+    from PIL import features
+
+    return {
+        "fonts": {style or "R": {"path": str(path),
+                                 "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+                  for style, path in sorted(fonts.items())},
+        "versions": {
+            "fpdf2": metadata.version("fpdf2"),
+            "pypdfium2": metadata.version("pypdfium2"),
+            "pillow": metadata.version("pillow"),
+            "numpy": metadata.version("numpy"),
+            "libjpeg": features.version("jpg"),
+        },
+    }
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=SAMPLES_DIR,
+                        help="output directory (default: the samples/ directory)")
+    parser.add_argument("--no-scan", action="store_true",
+                        help="skip the (slow) image-only scan")
+    parser.add_argument("--verbose", action="store_true", help="print block positions")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    fonts = find_fonts()
+    layouts: dict[str, Layout] = {}
+    builders = ((SEED_STEM, build_seed), (GOV_STEM, build_gov), (TABLE_STEM, build_table))
+    for stem, builder in builders:
+        expected, layouts[stem] = builder(fonts, out / f"{stem}.pdf")
+        write_json(out / "expected" / f"{stem}.json", expected)
+    if not args.no_scan:
+        build_scan(out / f"{SEED_STEM}.pdf", out / f"{SCAN_STEM}.pdf")
+        write_json(out / "expected" / f"{SCAN_STEM}.json", seed_expected(SCAN_STEM))
+    write_json(out / "build-info.json", build_environment(fonts))
+    if args.verbose:
+        for stem, layout in layouts.items():
+            print(f"{stem}: {layout.pages} pages, closing on page {layout.closing_page}")
+            for name, rect in layout.blocks.items():
+                print(f"  {name:20s} {rect.as_dict()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
