@@ -9,6 +9,7 @@ visual line (table cells) stay on one line, separated by a tab.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 
@@ -68,7 +69,7 @@ def split_parts(row: list[Word]) -> list[list[Word]]:
     """Cut a visual line where the gap between two words is far wider than a space."""
     height = statistics.median(w.bbox[3] - w.bbox[1] for w in row)
     parts = [[row[0]]]
-    for previous, word in zip(row, row[1:], strict=False):
+    for previous, word in itertools.pairwise(row):
         if word.bbox[0] - previous.bbox[2] > COLUMN_GAP * height:
             parts.append([word])
         else:

@@ -19,7 +19,9 @@ from extractor.patterns import Patterns
 
 TOKEN = regex.compile(r"(?:TP|Tp|tp|T|TX)\.(?=\s)|\d+(?:[.,]\d+)*|[\p{L}\p{M}]+|\S")
 SENTENCE_END = {".", ";", "!", "?"}
-ITEM_MARK = regex.compile(r"^(?:[-+•*]|[IVX]{1,5}|\d{1,2})$")
+BULLET = {"-", "+", "•", "*"}
+NUMBERING = regex.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])$")
+NUMBERING_END = {"-", ".", ")"}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -55,9 +57,17 @@ def mark_sentences(doc):
         previous = doc[token.i - 1]
         at_line_start = token.i in line_starts
         token.is_sent_start = previous.text in SENTENCE_END or (
-            at_line_start and (previous.text == ":" or bool(ITEM_MARK.match(token.text)))
+            at_line_start and (previous.text == ":" or starts_item(doc, token))
         )
     return doc
+
+
+def starts_item(doc, token) -> bool:
+    """A list item or numbered heading: "- ", "+ ", "1- ", "1.1. ", "II- ", "a) "."""
+    if token.text in BULLET:
+        return True
+    following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return bool(NUMBERING.match(token.text)) and following is not None and following.text in NUMBERING_END
 
 
 def build_pipeline(patterns: Patterns):

@@ -46,7 +46,7 @@ REQUIRED_PATTERNS = (
     "heading",
 )
 REQUIRED_PERIODS = ("H1", "H2", "Q", "SCHOOL_YEAR", "YEAR", "ANNUAL")
-REQUIRED_ISSUER = ("unit_start", "decoration")
+REQUIRED_ISSUER = ("unit_start_folded", "decoration")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,10 @@ class Patterns:
     capitalised: tuple[str, ...]
     """Phrases that keep their capitals in sentence case ("Hồ Chí Minh"), provinces included."""
     gazetteer: Gazetteer
+
+    def starts_unit(self, text: str) -> bool:
+        """Whether ``text`` opens an organisation's name ("TRƯỜNG ...", "SỞ ...", "CỤM THI ĐUA ...")."""
+        return bool(self.regexes["unit_start_folded"].match(fold(text)))
 
     def type_named(self, text: str) -> DocumentType | None:
         """The type whose name is ``text`` (any case, any diacritic damage)."""

@@ -804,7 +804,8 @@ def gov_expected() -> Expected:
         "subject": "Kết quả công tác đào tạo, bồi dưỡng năm 2023",
         "signers": [{"name": "Nguyễn Thị Thu Hương", "position": "Phó Hiệu trưởng",
                      "capacity": "KT. Hiệu trưởng"}],
-        "recipients": ["Như trên", "Học viện Chính trị khu vực I (để b/c)", "Ban Giám hiệu",
+        "recipients": ["Ban Tổ chức Tỉnh ủy Thanh Hóa", "Như trên", "Học viện Chính trị khu vực I (để b/c)",
+                       "Ban Giám hiệu",
                        "Lưu: VT, ĐT"],
     })
 

@@ -8,6 +8,8 @@ capitals back.
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from collections import Counter
 
 import regex
@@ -17,16 +19,36 @@ from extractor.patterns import Patterns
 TITLE_PREFIX = regex.compile(r"^(?:Phó|Quyền)\s+(\p{Ll})")
 
 
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for code in range(0x20, 0x2000):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0].lower().replace("đ", "d")
+        table[code] = base if base.isalnum() and len(base) == 1 else " "
+    table[ord("đ")] = table[ord("Đ")] = "d"
+    return table
+
+
+FOLD_TABLE = _fold_table()
+
+
+@functools.lru_cache(maxsize=4)
+def fold_same_length(text: str) -> str:
+    """``fold`` that keeps every character in place (for mapping matches back): "Cụm Thị" → "cum thi"."""
+    return text.translate(FOLD_TABLE)
+
+
 def restore_from_text(name: str, text: str) -> str | None:
-    """The most frequent spelling of ``name`` (any case) in ``text`` that is not all capitals."""
-    words = name.split()
+    """The most frequent spelling of ``name`` in ``text`` that is not all capitals, compared
+    without case or diacritics so that OCR damage in the printed name does not matter."""
+    words = fold_same_length(name).split()
     if not words:
         return None
-    pattern = regex.compile(
-        r"(?<!\p{L})" + r"\s+".join(regex.escape(w) for w in words) + r"(?!\p{L})", regex.IGNORECASE
-    )
+    pattern = regex.compile(r"(?<![a-z0-9])" + r"\s+".join(regex.escape(w) for w in words) + r"(?![a-z0-9])")
     spellings = Counter(
-        " ".join(m.group().split()) for m in pattern.finditer(text) if not m.group().isupper()
+        " ".join(text[m.start() : m.end()].split())
+        for m in pattern.finditer(fold_same_length(text))
+        if not text[m.start() : m.end()].isupper()
     )
     return spellings.most_common(1)[0][0] if spellings else None
 

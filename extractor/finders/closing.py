@@ -115,9 +115,8 @@ def find_signers(context: Context, lines: list[tuple[int, Line]]) -> list[Signer
 
 
 def make_signer(context: Context, block: list[tuple[int, Line]], name_line: tuple[int, Line]) -> Signer:
-    unit_start = context.patterns.regexes["unit_start"]
     capacity_prefix = context.patterns.regexes["capacity_prefix"]
-    titles = [item for item in block if not unit_start.match(item[1].text)]
+    titles = [item for item in block if not context.patterns.starts_unit(item[1].text)]
     capacity_lines: list[tuple[int, Line]] = []
     if capacity_prefix.match(block[0][1].text) or len(titles) >= 2:
         capacity_lines = [block[0]]
@@ -141,15 +140,16 @@ def capacity_value(context: Context, lines: list[tuple[int, Line]]) -> str | Non
     prefix = context.patterns.regexes["capacity_prefix"].match(text)
     head = prefix.group().replace(" ", "") + " " if prefix else ""
     rest = text[prefix.end() :] if prefix else text
-    return head + (restore_from_text(rest, context.body_text) or sentence_case(rest, context.patterns))
+    return head + sentence_case(rest, context.patterns)
 
 
 def position_value(context: Context, lines: list[tuple[int, Line]]) -> str | None:
     """ "HIỆU TRƯỞNG" + "TRƯỜNG CHÍNH TRỊ TỈNH SƠN LA" → "Hiệu trưởng Trường Chính trị tỉnh Sơn La"."""
     if not lines:
         return None
-    unit_start = context.patterns.regexes["unit_start"]
-    split = next((k for k, (_, line) in enumerate(lines) if unit_start.match(line.text)), len(lines))
+    split = next(
+        (k for k, (_, line) in enumerate(lines) if context.patterns.starts_unit(line.text)), len(lines)
+    )
     title = sentence_case(" ".join(line.text for _, line in lines[:split]), context.patterns)
     organisation = " ".join(line.text for _, line in lines[split:])
     if not organisation:

@@ -27,6 +27,7 @@ QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
 LABEL_AFTER = regex.compile(r"^\s*([^\d,;.:()\n\t]+?)(?=\s*(?:[,;.:()\n\t]|\s(?:và|với)\s|$))")
 CLAUSE_BREAK = regex.compile(r"[,;:()\n\t]")
 ITEM_MARK = regex.compile(r"^\s*(?:[-+•*]|\d{1,2}(?:\.\d{1,2})*\s?[-.)])\s*")
+ROW_NUMBER = regex.compile(r"^\s*\d{1,3}[.)]?\s+")
 NUMBER = regex.compile(r"^\d{1,3}(?:\.\d{3})+$|^\d{1,6}$")
 MAX_LABEL_WORDS = 20
 
@@ -66,7 +67,7 @@ def find_figures(context: Context, findings: Findings) -> None:
                 make_figure(context, findings, match, sentence, clause_start, period, school, ambiguous),
             )
         )
-    figures.extend(table_figures(context, marks, sentences, default_year))
+    figures.extend(table_figures(context, marks, sentences, schools, default_year))
     findings.figures.extend(figure for _, figure in sorted(figures, key=lambda item: item[0]))
     for position, figure in enumerate(findings.figures):
         if figure.students is not None and figure.classes > figure.students:
@@ -227,7 +228,11 @@ def format_period(
 
 
 def table_figures(
-    context: Context, marks: list[PeriodMark], sentences: list[tuple[int, int]], default_year: int | None
+    context: Context,
+    marks: list[PeriodMark],
+    sentences: list[tuple[int, int]],
+    schools: list[tuple[int, int, str]],
+    default_year: int | None,
 ) -> list[tuple[int, Figure]]:
     """Rows of a table whose header has a "lớp" column and a "học viên" column."""
     figures: list[tuple[int, Figure]] = []
@@ -240,7 +245,7 @@ def table_figures(
             row = lines[row_index]
             if row.page != line.page or "\t" not in row.text:
                 break
-            figure = row_figure(context, row_index, columns, marks, sentences, default_year)
+            figure = row_figure(context, row_index, columns, marks, sentences, schools, default_year)
             if figure:
                 figures.append(figure)
     return figures
@@ -282,6 +287,7 @@ def row_figure(
     columns: tuple[float, float],
     marks: list[PeriodMark],
     sentences: list[tuple[int, int]],
+    schools: list[tuple[int, int, str]],
     default_year: int | None,
 ) -> tuple[int, Figure] | None:
     row = context.doc.lines[row_index]
@@ -295,11 +301,10 @@ def row_figure(
     if classes is students:
         return None
     label, label_offset = max(labels, key=lambda item: len(item[0]))
+    label = ROW_NUMBER.sub("", label)
     base = context.doc.line_start(row_index)
-    match = context.patterns.gazetteer.match_school(label)
-    school = (
-        match.school.name if match.school and match.score >= 0.6 and match.school.kind == "school" else None
-    )
+    named = [name for start, _, name in schools if base <= start < base + len(row.text)]
+    school = named[0] if named else None
     period = choose_period(marks, sentences, (base, base), base, base, default_year)
     source = Field.at(context.doc, base, base + len(row.text), None, 0.9)
     figure = Figure(

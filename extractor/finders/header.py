@@ -12,14 +12,14 @@ from extractor.fields import Field, Findings, ReviewItem
 from extractor.finders import Context
 from extractor.finders.casing import official_name
 from extractor.finders.dates import iso_date, partial_date
-from extractor.model import Column, Line, Zone
+from extractor.model import Column, DocumentText, Line, Zone
 
 HEADER_SEARCH_LINES = 25
 """Without a detected header zone, how many first lines of page 1 may hold the header."""
 SUBJECT_LINES = 4
-CENTRED = 0.12
-SUBJECT_WIDTH = 0.78
-"""A trích yếu line is centred and narrower than this share of the page; body lines are wider."""
+CENTRED = 0.04
+SUBJECT_WIDTH = 0.9
+"""A trích yếu line is centred and narrower than this share of the text width."""
 MIN_GAZETTEER_SCORE = 0.75
 SUBJECT_PREFIX = regex.compile(r"^(?:V/v|Về\s+việc)\s*:?\s*", regex.IGNORECASE)
 
@@ -164,8 +164,7 @@ def find_issuer(
     lines = issuer_lines(context, header, number_line)
     if not lines:
         return
-    unit_start = context.patterns.regexes["unit_start"]
-    split = next((k for k in range(1, len(lines)) if unit_start.match(lines[k][1].text)), 0)
+    split = next((k for k in range(1, len(lines)) if context.patterns.starts_unit(lines[k][1].text)), 0)
     parent, issuer = lines[:split], lines[split:]
     province = None
     if parent:
@@ -213,10 +212,12 @@ def subject_lines(
     """The trích yếu: centred lines under the title, or "V/v ..." under the number (công văn)."""
     doc = context.doc
     if title_at is not None:
+        title = doc.lines[title_at]
+        area = text_area(doc, title.page)
         chosen = []
         for index in range(title_at + 1, min(title_at + 1 + SUBJECT_LINES, len(doc.lines))):
             line = doc.lines[index]
-            if line.page != doc.lines[title_at].page or not is_centred(line, doc.page_sizes[line.page][0]):
+            if line.page != title.page or not is_centred(line, area):
                 break
             if context.patterns.regexes["addressees_heading"].match(line.text):
                 break
@@ -229,9 +230,14 @@ def subject_lines(
     return [i for i, line in header if i >= start and line.column is column and not line.text.isupper()]
 
 
-def is_centred(line: Line, page_width: float) -> bool:
-    centre = (line.bbox[0] + line.bbox[2]) / 2
-    return (
-        abs(centre - page_width / 2) < CENTRED * page_width
-        and line.bbox[2] - line.bbox[0] < SUBJECT_WIDTH * page_width
-    )
+def text_area(doc: DocumentText, page: int) -> tuple[float, float]:
+    """Left and right edges of the body text on a page (its margins, not the paper's)."""
+    lines = [line for line in doc.lines if line.page == page and line.zone is Zone.BODY]
+    return min(line.bbox[0] for line in lines), max(line.bbox[2] for line in lines)
+
+
+def is_centred(line: Line, area: tuple[float, float]) -> bool:
+    """Centred in the text area and clearly narrower than it: equal space left and right."""
+    width = area[1] - area[0]
+    left, right = line.bbox[0] - area[0], area[1] - line.bbox[2]
+    return abs(left - right) < CENTRED * width and line.bbox[2] - line.bbox[0] < SUBJECT_WIDTH * width

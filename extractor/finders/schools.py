@@ -23,22 +23,25 @@ from extractor.gazetteer import SchoolMatch, fold
 MAX_NAME_TOKENS = 9
 MIN_SCORE = 0.6
 UNKNOWN_SCORE = 0.4
+EXACT = 0.99
 """The highest score of a school the gazetteer does not know."""
-CONNECTORS = {"tinh", "t.", "thanh", "pho", "tp.", "tp", "van", "thi", "-"}
+CONNECTORS = {"tinh", "t", "thanh", "pho", "tp", "van", "thi", ""}
+"""Folded words that may sit inside a name: "tỉnh", "T.", "thành phố", "TP.", "văn", "thị", "-"."""
 PLURAL = {"cac", "nhung", "moi", "mot"}
 """Words that make "các trường chính trị" a generic phrase, not a school's name."""
 NAME_WORD = regex.compile(r"^[\p{L}\p{M}.]+$")
 
 
-def name_tokens(doc, start: int) -> list:
-    """Tokens after an anchor that can belong to the name: capitalised words and connectors."""
+def name_tokens(doc, anchor) -> list:
+    """Tokens after an anchor that can belong to the name: capitalised words (upper case
+    after an upper-case anchor, as in "TRƯỜNG CHÍNH TRỊ T. LAI CHÂU") and connectors."""
+    upper = anchor.text.isupper()
     tokens = []
-    for token in doc[start : start + MAX_NAME_TOKENS]:
-        if not NAME_WORD.match(token.text):
+    for token in doc[anchor.end : anchor.end + MAX_NAME_TOKENS]:
+        if not NAME_WORD.match(token.text) or token.ent_iob_ == "B":
             break
-        if not (token.text[0].isupper() or token._.key in CONNECTORS):
-            break
-        if token.ent_iob_ == "B":
+        capitalised = token.text.isupper() if upper else token.text[0].isupper()
+        if not (capitalised or token._.key in CONNECTORS):
             break
         tokens.append(token)
     return tokens
@@ -52,10 +55,27 @@ def find_schools(context: Context, findings: Findings) -> None:
             continue
         if entity.start > 0 and nlp_doc[entity.start - 1]._.key in PLURAL:
             continue
-        tokens = name_tokens(nlp_doc, entity.end)
+        tokens = name_tokens(nlp_doc, entity)
         if any(t.text[0].isupper() and t._.key not in CONNECTORS for t in tokens):
             add_mention(context, found, *best_extent(context, entity.start_char, tokens))
+    add_issuer(context, findings, found)
     findings.schools.extend(found.values())
+
+
+def add_issuer(context: Context, findings: Findings, found: dict[str, SchoolEntry]) -> None:
+    """The issuer is a school named in the header even when printed only as "TRƯỜNG CHÍNH TRỊ"
+    under its province's Party committee."""
+    issuer = findings.issuer
+    if issuer is None:
+        return
+    match = context.patterns.gazetteer.match_school(issuer.value)
+    school = match.school
+    if school is None or school.kind != "school" or match.score < EXACT:
+        return
+    mention = Mention(issuer.text, issuer.page or 1, issuer.bbox, -1, -1)
+    entry = found.get(school.id)
+    if entry is None:
+        found[school.id] = SchoolEntry(school.name, school.id, school.province, issuer.confidence, (mention,))
 
 
 def best_extent(context: Context, start: int, tokens: list) -> tuple[SchoolMatch, int, int]:
