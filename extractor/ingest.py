@@ -21,6 +21,7 @@ from extractor.errors import (
     InputFileNotFound,
     NoPages,
     NotAPdf,
+    OcrFailed,
     UnreadableFile,
 )
 from extractor.model import PageWords, TextSource, Word
@@ -31,6 +32,8 @@ WORD = regex.compile(r"\S+")
 # fonts use for accented letters (``Tr­êng ChÝnh trÞ``), replacement and private-use marks.
 LEGACY_OR_BROKEN = regex.compile(r"[\u00a1-\u00bf\u00d7\u00de\u00f7\ufffd\p{Co}\x00-\x08]")
 LEGACY_FONT = regex.compile(r"^(?:[A-Z]{6}\+)?(?:\.Vn|VNI[-_]|VN[-_]?Times)", regex.IGNORECASE)
+TAIL_BYTES = 2048
+"""A complete PDF ends with "%%EOF" within this many bytes (some writers append a little)."""
 MIN_TEXT_CHARS = 40
 MAX_SUSPECT_SHARE = 0.02
 
@@ -55,7 +58,7 @@ def read_document(
     digest = check_input(path)
     document = open_pdf(path)
     try:
-        pages = tuple(read_pages(document, options, get_engine))
+        pages = tuple(read_pages(document, options, get_engine, str(path)))
     finally:
         document.close()
     return IngestedDocument(path, digest, pages)
@@ -71,18 +74,23 @@ def check_input(path: Path) -> str:
     if not os.access(path, os.R_OK):
         raise UnreadableFile(name, "permission denied")
     digest = hashlib.sha256()
+    tail = b""
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)
             digest.update(head)
+            tail = head
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
+                tail = (tail + chunk)[-TAIL_BYTES:]
     except OSError as exc:
         raise UnreadableFile(name, exc.strerror or "cannot be read") from None
     if not head:
         raise EmptyFile(name, "the file is empty (0 bytes)")
     if b"%PDF-" not in head:
         raise NotAPdf(name, "not a PDF (no %PDF- header)")
+    if b"%%EOF" not in tail[-TAIL_BYTES:]:
+        raise DamagedPdf(name, "the PDF is truncated (no end-of-file marker)")
     return digest.hexdigest()
 
 
@@ -105,13 +113,18 @@ def open_pdf(path: Path):
     return document
 
 
-def read_pages(document, options: IngestOptions, get_engine: Callable[[], OcrEngine]) -> Iterator[PageWords]:
+def read_pages(
+    document,
+    options: IngestOptions,
+    get_engine: Callable[[], OcrEngine],
+    name: str,
+) -> Iterator[PageWords]:
     for index in range(len(document)):
         page = document[index]
         try:
             words = None if options.force_ocr else text_layer_page(page, index + 1)
             if words is None or not is_usable(words):
-                words = ocr_page(page, index + 1, get_engine(), options.ocr)
+                words = ocr_page(page, index + 1, get_engine(), options.ocr, name)
             yield words
         finally:
             page.close()
@@ -166,10 +179,14 @@ def is_usable(page: PageWords) -> bool:
     return suspect / len(text) <= MAX_SUSPECT_SHARE
 
 
-def ocr_page(page, number: int, engine: OcrEngine, options: OcrOptions) -> PageWords:
+def ocr_page(page, number: int, engine: OcrEngine, options: OcrOptions, name: str) -> PageWords:
     """Render the page in memory and OCR it; boxes mapped back to PDF points."""
     width, height = page_size(page)
     image = render_page(page, options.dpi)
+    try:
+        recognised = engine.recognize(image)
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise OcrFailed(name, f"page {number}: OCR failed ({exc})") from None
     scale_x, scale_y = width / image.width, height / image.height
     words = tuple(
         Word(
@@ -177,6 +194,6 @@ def ocr_page(page, number: int, engine: OcrEngine, options: OcrOptions) -> PageW
             (w.box[0] * scale_x, w.box[1] * scale_y, w.box[2] * scale_x, w.box[3] * scale_y),
             w.confidence,
         )
-        for w in engine.recognize(image)
+        for w in recognised
     )
     return PageWords(number, width, height, TextSource.OCR, words)

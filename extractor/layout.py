@@ -24,6 +24,8 @@ SAME_LINE = 0.45
 """Words whose vertical centres differ by less than this share of their height share a line."""
 MARGIN = 0.09
 """Share of the page height at top and bottom where lone page numbers are dropped."""
+GUTTER = (0.38, 0.62)
+"""The middle band of the page that a gap between two header or closing columns reaches into."""
 HEADER_FALLBACK = 0.22
 TITLE_SEARCH = 0.5
 
@@ -65,12 +67,18 @@ def group_rows(words: Iterable[Word]) -> list[list[Word]]:
     return [sorted(row, key=lambda w: w.bbox[0]) for row in rows]
 
 
-def split_parts(row: list[Word]) -> list[list[Word]]:
-    """Cut a visual line where the gap between two words is far wider than a space."""
+def split_parts(row: list[Word], gutter: tuple[float, float] | None = None) -> list[list[Word]]:
+    """Cut a visual line where the gap between two words is far wider than a space.
+
+    With ``gutter`` (the middle band of the page), only gaps reaching into it cut: that
+    separates the two columns of a header or closing block without cutting a blank left
+    for a number or a day ("Số:      /TB-UBND", "ngày      tháng 01").
+    """
     height = statistics.median(w.bbox[3] - w.bbox[1] for w in row)
     parts = [[row[0]]]
     for previous, word in itertools.pairwise(row):
-        if word.bbox[0] - previous.bbox[2] > COLUMN_GAP * height:
+        wide = word.bbox[0] - previous.bbox[2] > COLUMN_GAP * height
+        if wide and (gutter is None or (previous.bbox[2] < gutter[1] and word.bbox[0] > gutter[0])):
             parts.append([word])
         else:
             parts[-1].append(word)
@@ -140,11 +148,11 @@ def page_lines(
     columns: dict[Zone, list[tuple[Column, Line]]] = {Zone.HEADER: [], Zone.CLOSING: []}
     for row in rows:
         zone = zone_of(page.number, min(w.bbox[1] for w in row), header_bottom, closing)
-        parts = split_parts(row)
         if zone is Zone.BODY:
-            body.append(make_line(parts, page.number, zone, Column.FULL))
+            body.append(make_line(split_parts(row), page.number, zone, Column.FULL))
             continue
-        for part in parts:
+        gutter = (GUTTER[0] * page.width, GUTTER[1] * page.width)
+        for part in split_parts(row, gutter):
             column = column_of(union_boxes([w.bbox for w in part]), page.width)
             columns[zone].append((column, make_line([part], page.number, zone, column)))
     order = (Column.LEFT, Column.FULL, Column.RIGHT)

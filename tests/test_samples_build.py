@@ -32,8 +32,17 @@ BORN_DIGITAL = (SEED, GOV, TABLE)
 PAGE_COUNTS = {SEED: 8, SCAN: 8, GOV: 2, TABLE: 2}
 
 EXPECTED_KEYS = ["file", "document", "received_stamps", "references", "schools", "figures"]
-DOCUMENT_KEYS = {"number", "type", "issuer", "parent_issuer", "place", "date", "subject",
-                 "signers", "recipients"}
+DOCUMENT_KEYS = {
+    "number",
+    "type",
+    "issuer",
+    "parent_issuer",
+    "place",
+    "date",
+    "subject",
+    "signers",
+    "recipients",
+}
 FIGURE_KEYS = {"classes", "students", "school", "label", "period"}
 PERIOD_RE = re.compile(r"^\d{4}(-H[12])?$")
 
@@ -113,18 +122,47 @@ def test_every_pdf_opens_with_the_right_page_count(built: Path, same_environment
 @pytest.mark.parametrize(
     ("stem", "phrases"),
     [
-        (SEED, ["Số 51-BC/CTĐ", "260 lớp với 16.182 học viên", "ĐẢNG CỘNG SẢN VIỆT NAM",
-                "Sơn La, ngày 12 tháng 8 năm 2021", "Trường Đào tạo cán bộ Nguyễn văn Cừ",
-                "Hoàng Đình Giông", "Các lớp TCELLCT-HC: 69 lớp/ 4536 học viên",
-                "TRƯỜNG CHÍNH TRỊ T. LAI CHÂU", "Số: 457", "Nơi nhận:", "CỤM TRƯỞNG",
-                "Lò Thị Thúy Hà", "Thời gian ký: 18.08.2021 02:46:13 -07:00"]),
-        (GOV, ["Số: 12/BC-TCT", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-               "Thanh Hóa, ngày 05 tháng 01 năm 2024", "Kính gửi: Ban Tổ chức Tỉnh ủy Thanh Hóa.",
-               "Kế hoạch số 15-KH/TU ngày 20-01-2023", "3 lớp/210 HV", "KT. HIỆU TRƯỞNG",
-               "- Lưu: VT, ĐT."]),
-        (TABLE, ["Số 03-BC/CTĐ", "TT Trường Số lớp Số học viên",
-                 "5 Trường Chính trị Lâm Đồng 22 1.250", "Tổng cộng 109 6.727",
-                 "TM. CỤM THI ĐUA"]),
+        (
+            SEED,
+            [
+                "Số 51-BC/CTĐ",
+                "260 lớp với 16.182 học viên",
+                "ĐẢNG CỘNG SẢN VIỆT NAM",
+                "Sơn La, ngày 12 tháng 8 năm 2021",
+                "Trường Đào tạo cán bộ Nguyễn văn Cừ",
+                "Hoàng Đình Giông",
+                "Các lớp TCELLCT-HC: 69 lớp/ 4536 học viên",
+                "TRƯỜNG CHÍNH TRỊ T. LAI CHÂU",
+                "Số: 457",
+                "Nơi nhận:",
+                "CỤM TRƯỞNG",
+                "Lò Thị Thúy Hà",
+                "Thời gian ký: 18.08.2021 02:46:13 -07:00",
+            ],
+        ),
+        (
+            GOV,
+            [
+                "Số: 12/BC-TCT",
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "Thanh Hóa, ngày 05 tháng 01 năm 2024",
+                "Kính gửi: Ban Tổ chức Tỉnh ủy Thanh Hóa.",
+                "Kế hoạch số 15-KH/TU ngày 20-01-2023",
+                "3 lớp/210 HV",
+                "KT. HIỆU TRƯỞNG",
+                "- Lưu: VT, ĐT.",
+            ],
+        ),
+        (
+            TABLE,
+            [
+                "Số 03-BC/CTĐ",
+                "TT Trường Số lớp Số học viên",
+                "5 Trường Chính trị Lâm Đồng 22 1.250",
+                "Tổng cộng 109 6.727",
+                "TM. CỤM THI ĐUA",
+            ],
+        ),
     ],
 )
 def test_born_digital_text_layer(built: Path, stem: str, phrases: list[str]) -> None:

@@ -1,0 +1,75 @@
+"""Every committed sample against its expected values, field by field.
+
+Born-digital samples must be perfect. The scan of the seed report is OCRed: number, date,
+place and type exact, all 8 schools, and figure pairs F1 ≥ 0.95.
+"""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from extractor.evaluate import compare
+from extractor.record import schema
+from tests.conftest import expected
+
+BORN_DIGITAL = ("seed-51-BC-CTD", "gov-12-BC-TCT", "table-03-BC-CTĐ")
+SCAN = "seed-51-BC-CTD-scan"
+
+
+@pytest.mark.parametrize("stem", BORN_DIGITAL)
+def test_born_digital_document_fields(records: dict, stem: str) -> None:
+    comparison = compare(records[stem], expected(stem))
+    assert comparison.wrong_fields() == {}
+
+
+@pytest.mark.parametrize("stem", BORN_DIGITAL)
+@pytest.mark.parametrize(
+    "section", ["signers", "recipients", "references", "received_stamps", "schools", "figures"]
+)
+def test_born_digital_lists(records: dict, stem: str, section: str) -> None:
+    score = compare(records[stem], expected(stem)).lists[section]
+    assert (score.missing, score.extra) == ((), ())
+
+
+def test_seed_counts(records: dict) -> None:
+    record = records["seed-51-BC-CTD"]
+    assert (len(record["references"]), len(record["schools"]), len(record["figures"])) == (10, 8, 38)
+    assert record["source"]["text_source"] == ["text_layer"] * 8
+
+
+def test_scan_meets_targets(records: dict) -> None:
+    record = records[SCAN]
+    comparison = compare(record, expected(SCAN))
+    assert record["source"]["text_source"] == ["ocr"] * record["source"]["pages"]
+    for key in ("number", "date", "place", "type"):
+        wanted, found = comparison.fields[f"document.{key}"]
+        assert found == wanted, key
+    schools = comparison.lists["schools"]
+    assert schools.correct == schools.expected == 8
+    assert comparison.lists["figures"].f1 >= 0.95
+
+
+def test_scan_values_carry_ocr_confidence(records: dict) -> None:
+    record = records[SCAN]
+    confidences = [f["confidence"] for f in record["figures"]]
+    assert all(0 < c < 1 for c in confidences)
+    assert max(confidences) < records["seed-51-BC-CTD"]["figures"][0]["confidence"] + 1e-9
+
+
+@pytest.mark.parametrize("stem", [*BORN_DIGITAL, SCAN])
+def test_records_follow_the_schema_and_boxes_fit_the_page(records: dict, stem: str) -> None:
+    record = records[stem]
+    Draft202012Validator(schema()).validate(record)
+    width, height = 595.3, 841.9
+    boxes = [f["bbox"] for f in record["figures"]] + [
+        v["bbox"] for v in record["document"].values() if isinstance(v, dict) and v.get("bbox")
+    ]
+    for x0, top, x1, bottom in boxes:
+        assert 0 <= x0 <= x1 <= width and 0 <= top <= bottom <= height
+
+
+def test_review_lists_low_confidence_first(records: dict) -> None:
+    review = records[SCAN]["review"]
+    assert review == sorted(review, key=lambda item: item["confidence"])
+    assert all(item["confidence"] < 0.8 or item["reason"] != "low_confidence" for item in review)
