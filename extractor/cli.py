@@ -29,20 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = commands.add_parser("extract", help="extract one or more PDFs to JSON records")
     extract.add_argument("files", nargs="+", type=Path, metavar="REPORT.pdf")
-    extract.add_argument(
-        "-o", "--output", type=Path, help="write the record here (a directory when several files)"
-    )
-    extract.add_argument(
-        "--review-threshold", type=float, default=0.8, help="list fields under this confidence (0.8)"
-    )
-    extract.add_argument(
-        "--force-ocr", action="store_true", help="OCR every page even when it has a text layer"
-    )
+    extract.add_argument("-o", "--output", type=Path, help="write the record here (a directory when several files)")
+    extract.add_argument("--review-threshold", type=float, default=0.8, help="list fields under this confidence (0.8)")
+    extract.add_argument("--force-ocr", action="store_true", help="OCR every page even when it has a text layer")
     extract.add_argument("--dpi", type=int, default=300, help="rendering resolution for OCR (300)")
     extract.add_argument("--ocr-engine", choices=("auto", "tesserocr", "cli"), default="auto")
-    extract.add_argument(
-        "--patterns", type=Path, help="patterns directory (default: the project's patterns/)"
-    )
+    extract.add_argument("--patterns", type=Path, help="patterns directory (default: the project's patterns/)")
     extract.add_argument("--compact", action="store_true", help="one line of JSON per record")
 
     commands.add_parser("schema", help="print the JSON Schema of a record")
@@ -110,7 +102,10 @@ def extract_many(extractor, files: list[Path], output: Path, indent: int | None)
             fail(str(exc), exc.exit_code)
             worst = ExitCode.SOME_FAILED
             continue
-        write_atomically(output / f"{path.stem}.json", record.to_json(indent))
+        target = output / f"{path.stem}.json"
+        write_atomically(target, record.to_json(indent))
+        pages, review = record.data["source"]["pages"], len(record.data["review"])
+        print(f"{path} → {target} ({pages} pages, {review} to review)", file=sys.stderr)
     return worst
 
 

@@ -49,9 +49,7 @@ class Comparison:
     def summary(self) -> str:
         right = len(self.fields) - len(self.wrong_fields())
         parts = [f"fields {right}/{len(self.fields)}"]
-        parts += [
-            f"{name} P={s.precision:.2f} R={s.recall:.2f} F1={s.f1:.2f}" for name, s in self.lists.items()
-        ]
+        parts += [f"{name} P={s.precision:.2f} R={s.recall:.2f} F1={s.f1:.2f}" for name, s in self.lists.items()]
         return "; ".join(parts)
 
 
@@ -62,9 +60,7 @@ def value(field_json: dict | None) -> Any:
 def score_lists(expected: list, found: list) -> ListScore:
     want, got = Counter(expected), Counter(found)
     correct = sum((want & got).values())
-    return ListScore(
-        len(expected), len(found), correct, tuple((want - got).elements()), tuple((got - want).elements())
-    )
+    return ListScore(len(expected), len(found), correct, tuple((want - got).elements()), tuple((got - want).elements()))
 
 
 def compare(record: dict[str, Any], expected: dict[str, Any]) -> Comparison:
@@ -76,9 +72,7 @@ def compare(record: dict[str, Any], expected: dict[str, Any]) -> Comparison:
     result.lists["signers"] = score_lists(
         [(s["name"], s["position"], s["capacity"]) for s in wanted.get("signers", [])], signers
     )
-    result.lists["recipients"] = score_lists(
-        wanted.get("recipients", []), [value(r) for r in document["recipients"]]
-    )
+    result.lists["recipients"] = score_lists(wanted.get("recipients", []), [value(r) for r in document["recipients"]])
     result.lists["references"] = score_lists(
         [(r["kind"], r["number"], r["date"]) for r in expected.get("references", [])],
         [(r["kind"], r["number"], r["date"]) for r in record["references"]],

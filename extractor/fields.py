@@ -44,9 +44,7 @@ class Field:
         return field if text is None else Field(value, field.confidence, field.page, field.bbox, text)
 
     def with_value(self, value: Any, confidence: float | None = None) -> Field:
-        return Field(
-            value, self.confidence if confidence is None else confidence, self.page, self.bbox, self.text
-        )
+        return Field(value, self.confidence if confidence is None else confidence, self.page, self.bbox, self.text)
 
 
 @dataclass(frozen=True)

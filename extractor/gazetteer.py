@@ -244,9 +244,7 @@ class Gazetteer:
                     person_words, tail = rest[:i], rest[i + n :]
                     break
             else:
-                covered = {
-                    k for k, name in self._province_exact.items() if index in self._covers.get(name, ())
-                }
+                covered = {k for k, name in self._province_exact.items() if index in self._covers.get(name, ())}
                 for start in range(len(rest)):
                     if " ".join(rest[start:]) in covered:
                         person_words, tail = rest[:start], rest[start:]
@@ -511,9 +509,7 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str,
             header_seen = True
             continue
         if len(cells) != len(columns):
-            raise PatternError(
-                f"{path}:{line_no}: expected {len(columns)} tab-separated columns, found {len(cells)}"
-            )
+            raise PatternError(f"{path}:{line_no}: expected {len(columns)} tab-separated columns, found {len(cells)}")
         yield line_no, dict(zip(columns, cells, strict=True))
     if not header_seen:
         raise PatternError(f"{path}:1: empty (no header row)")
@@ -559,9 +555,7 @@ def _read_provinces(path: Path) -> tuple[Province, ...]:
             if keys.setdefault(key, name) != name:
                 raise PatternError(f"{path}:{line_no}: {surface!r} also names {keys[key]!r}")
         lines[name] = line_no
-        provinces.append(
-            Province(name, row["kind"], aliases, row["valid_to"] or None, row["merged_into"] or None)
-        )
+        provinces.append(Province(name, row["kind"], aliases, row["valid_to"] or None, row["merged_into"] or None))
     for province in provinces:
         if province.merged_into and province.merged_into not in lines:
             raise PatternError(
@@ -580,9 +574,7 @@ def _read_schools(path: Path, province_names: set[str]) -> tuple[School, ...]:
         if not _ID.fullmatch(school_id):
             raise PatternError(f"{path}:{line_no}: id {school_id!r} must be a lower-case ASCII slug")
         if school_id in lines:
-            raise PatternError(
-                f"{path}:{line_no}: duplicate id {school_id!r} (first on line {lines[school_id]})"
-            )
+            raise PatternError(f"{path}:{line_no}: duplicate id {school_id!r} (first on line {lines[school_id]})")
         if row["kind"] not in SCHOOL_KINDS:
             raise PatternError(f"{path}:{line_no}: kind must be one of {sorted(SCHOOL_KINDS)}")
         if row["province"] not in province_names:

@@ -51,9 +51,7 @@ class IngestedDocument:
     pages: tuple[PageWords, ...]
 
 
-def read_document(
-    path: Path, options: IngestOptions, get_engine: Callable[[], OcrEngine]
-) -> IngestedDocument:
+def read_document(path: Path, options: IngestOptions, get_engine: Callable[[], OcrEngine]) -> IngestedDocument:
     """Every page of ``path`` as words; ``get_engine`` is called only if a page needs OCR."""
     digest = check_input(path)
     document = open_pdf(path)

@@ -36,9 +36,7 @@ def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> Docum
     visual: list[tuple[PageWords, list[list[Word]]]] = []
     for page in pages:
         words = [Word(normalizer.word(w.text), w.bbox, w.confidence) for w in page.words]
-        rows = [
-            row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)
-        ]
+        rows = [row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)]
         visual.append((page, rows))
     header_bottom = find_header_bottom(visual[0], title_keys, patterns) if visual else 0.0
     closing = find_closing_start(visual, patterns)
@@ -96,9 +94,7 @@ def row_text(row: Sequence[Word]) -> str:
     return " ".join(w.text for w in row)
 
 
-def find_header_bottom(
-    first: tuple[PageWords, list[list[Word]]], title_keys: set[str], patterns: Patterns
-) -> float:
+def find_header_bottom(first: tuple[PageWords, list[list[Word]]], title_keys: set[str], patterns: Patterns) -> float:
     """Where the header of page 1 ends: at the printed type title ("BÁO CÁO"), else below the
     number and the place-and-date line, else a fixed share of the page."""
     page, rows = first

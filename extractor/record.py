@@ -74,8 +74,7 @@ def build_record(source: SourceInfo, findings: Findings, review_threshold: float
         },
         "document": {key: field_json(getattr(findings, key)) for key in document_keys},
         "references": [
-            {"kind": r.kind, "number": r.number, "date": r.date, **located(r.source)}
-            for r in findings.references
+            {"kind": r.kind, "number": r.number, "date": r.date, **located(r.source)} for r in findings.references
         ],
         "received_stamps": [
             {"receiver": s.receiver, "number": s.number, "date": s.date, **located(s.source)}

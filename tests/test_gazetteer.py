@@ -138,12 +138,8 @@ def test_academies(gazetteer: Gazetteer) -> None:
 
 def test_canonical_names(gazetteer: Gazetteer) -> None:
     assert gazetteer.by_id("tct-son-la").name == "Trường Chính trị tỉnh Sơn La"
-    assert (
-        gazetteer.by_id("tct-hoang-van-thu-lang-son").name == "Trường Chính trị Hoàng Văn Thụ tỉnh Lạng Sơn"
-    )
-    assert gazetteer.by_id("tct-hoang-dinh-giong-cao-bang").name == (
-        "Trường Chính trị Hoàng Đình Giong tỉnh Cao Bằng"
-    )
+    assert gazetteer.by_id("tct-hoang-van-thu-lang-son").name == "Trường Chính trị Hoàng Văn Thụ tỉnh Lạng Sơn"
+    assert gazetteer.by_id("tct-hoang-dinh-giong-cao-bang").name == ("Trường Chính trị Hoàng Đình Giong tỉnh Cao Bằng")
     assert gazetteer.by_id("dtcb-nguyen-van-cu-quang-ninh").name == (
         "Trường Đào tạo cán bộ Nguyễn Văn Cừ tỉnh Quảng Ninh"
     )
@@ -453,9 +449,7 @@ def test_matching_is_fast(gazetteer: Gazetteer) -> None:
 
 PROVINCES_HEADER = "name\tkind\taliases\tvalid_to\tmerged_into\n"
 SCHOOLS_HEADER = "\t".join(SCHOOL_COLUMNS) + "\n"
-GOOD_PROVINCES = (
-    PROVINCES_HEADER + "Sơn La\ttỉnh\t\t\t\nHà Nam\ttỉnh\t\t2025-06-30\tNinh Bình\nNinh Bình\ttỉnh\t\t\t\n"
-)
+GOOD_PROVINCES = PROVINCES_HEADER + "Sơn La\ttỉnh\t\t\t\nHà Nam\ttỉnh\t\t2025-06-30\tNinh Bình\nNinh Bình\ttỉnh\t\t\t\n"
 GOOD_SCHOOLS = (
     SCHOOLS_HEADER
     + "tct-son-la\tTrường Chính trị tỉnh Sơn La\tSơn La\tschool\tTrường Chính trị Sơn La\t\t\thttp://a\n"
@@ -488,9 +482,7 @@ def _replace_line(text: str, line_no: int, new: str) -> str:
     return "".join(lines)
 
 
-SCHOOL_ROW_3 = (
-    "tct-ha-nam\tTrường Chính trị tỉnh Hà Nam\tHà Nam\tschool\t\t2025-06-30\ttct-ninh-binh\tnot verified\n"
-)
+SCHOOL_ROW_3 = "tct-ha-nam\tTrường Chính trị tỉnh Hà Nam\tHà Nam\tschool\t\t2025-06-30\ttct-ninh-binh\tnot verified\n"
 
 
 @pytest.mark.parametrize(
@@ -518,9 +510,7 @@ SCHOOL_ROW_3 = (
         (_replace_line(GOOD_SCHOOLS, 3, SCHOOL_ROW_3.replace("2025-06-30", "")), 3, "successor"),
         (_replace_line(GOOD_SCHOOLS, 3, SCHOOL_ROW_3.replace("tct-ha-nam", "TCT Hà Nam")), 3, "slug"),
         (
-            _replace_line(
-                GOOD_SCHOOLS, 3, SCHOOL_ROW_3.replace("\t\t2025", "\tTrường Chính trị Sơn La\t2025")
-            ),
+            _replace_line(GOOD_SCHOOLS, 3, SCHOOL_ROW_3.replace("\t\t2025", "\tTrường Chính trị Sơn La\t2025")),
             3,
             "also names",
         ),

@@ -24,9 +24,7 @@ def test_born_digital_document_fields(records: dict, stem: str) -> None:
 
 
 @pytest.mark.parametrize("stem", BORN_DIGITAL)
-@pytest.mark.parametrize(
-    "section", ["signers", "recipients", "references", "received_stamps", "schools", "figures"]
-)
+@pytest.mark.parametrize("section", ["signers", "recipients", "references", "received_stamps", "schools", "figures"])
 def test_born_digital_lists(records: dict, stem: str, section: str) -> None:
     score = compare(records[stem], expected(stem)).lists[section]
     assert (score.missing, score.extra) == ((), ())

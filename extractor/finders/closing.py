@@ -147,9 +147,7 @@ def position_value(context: Context, lines: list[tuple[int, Line]]) -> str | Non
     """ "HIỆU TRƯỞNG" + "TRƯỜNG CHÍNH TRỊ TỈNH SƠN LA" → "Hiệu trưởng Trường Chính trị tỉnh Sơn La"."""
     if not lines:
         return None
-    split = next(
-        (k for k, (_, line) in enumerate(lines) if context.patterns.starts_unit(line.text)), len(lines)
-    )
+    split = next((k for k, (_, line) in enumerate(lines) if context.patterns.starts_unit(line.text)), len(lines))
     title = sentence_case(" ".join(line.text for _, line in lines[:split]), context.patterns)
     organisation = " ".join(line.text for _, line in lines[split:])
     if not organisation:
@@ -164,9 +162,7 @@ def position_value(context: Context, lines: list[tuple[int, Line]]) -> str | Non
     return f"{title} {organisation}".strip()
 
 
-def line_field(
-    context: Context, lines: list[tuple[int, Line]], value: str | None, confidence: float
-) -> Field | None:
+def line_field(context: Context, lines: list[tuple[int, Line]], value: str | None, confidence: float) -> Field | None:
     if not lines or value is None:
         return None
     text = " ".join(line.text for _, line in lines)

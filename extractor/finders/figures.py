@@ -114,9 +114,7 @@ def figure_kind(context: Context, before: str) -> str:
     return "result"
 
 
-def figure_label(
-    context: Context, match: regex.Match[str], clause_start: int, sentence_end: int
-) -> str | None:
+def figure_label(context: Context, match: regex.Match[str], clause_start: int, sentence_end: int) -> str | None:
     """What is counted: "02 lớp Cao học Chính trị học, ..." → "Cao học Chính trị học";
     "Chuyên viên: 16 lớp/..." → "Chuyên viên"; else the clause before the figure."""
     text = context.doc.text
@@ -143,9 +141,7 @@ def attribute_school(
 ) -> tuple[str | None, bool]:
     """The school named in the sentence nearest before ``offset`` (else after); and whether
     the sentence names more than one school."""
-    inside = [
-        (start, end, name) for start, end, name in schools if sentence[0] <= start and end <= sentence[1]
-    ]
+    inside = [(start, end, name) for start, end, name in schools if sentence[0] <= start and end <= sentence[1]]
     if not inside:
         return None, False
     before = [item for item in inside if item[1] <= offset]
@@ -211,9 +207,7 @@ def most_specific(marks: list[PeriodMark]) -> PeriodMark | None:
     return [m for m in candidates if SPECIFIC[m.kind] == best][-1]
 
 
-def format_period(
-    mark: PeriodMark, marks: list[PeriodMark], offset: int, default_year: int | None
-) -> str | None:
+def format_period(mark: PeriodMark, marks: list[PeriodMark], offset: int, default_year: int | None) -> str | None:
     year = mark.year or next((m.year for m in reversed(marks) if m.start < offset and m.year), default_year)
     if year is None:
         return None
@@ -257,9 +251,7 @@ def parts_of(line: Line) -> list[tuple[str, float, int]]:
     offset = 0
     for text in line.text.split("\t"):
         boxes = [
-            w.bbox
-            for (s, e), w in zip(line.spans, line.words, strict=True)
-            if offset <= s and e <= offset + len(text)
+            w.bbox for (s, e), w in zip(line.spans, line.words, strict=True) if offset <= s and e <= offset + len(text)
         ]
         if boxes:
             parts.append((text, (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2, offset))
@@ -272,9 +264,7 @@ def count_columns(line: Line) -> tuple[float, float] | None:
     if "\t" not in line.text or line.zone is not Zone.BODY:
         return None
     parts = parts_of(line)
-    classes = [
-        x for text, x, _ in parts if regex.search(r"(?i)\blớp\b", text) and "học viên" not in text.lower()
-    ]
+    classes = [x for text, x, _ in parts if regex.search(r"(?i)\blớp\b", text) and "học viên" not in text.lower()]
     students = [x for text, x, _ in parts if regex.search(r"(?i)học\s+viên|\bHV\b", text)]
     if classes and students:
         return classes[0], students[0]

@@ -49,18 +49,14 @@ def find_document_number(context: Context, findings: Findings, header: list[tupl
         base = context.doc.line_start(index)
         if match["blank"] is not None:
             value = "".join(match["blank"].split()).lstrip("_.…")
-            findings.number = Field.at(
-                context.doc, base + match.start("blank"), base + match.end(), value, 0.3
-            )
+            findings.number = Field.at(context.doc, base + match.start("blank"), base + match.end(), value, 0.3)
             findings.review.append(ReviewItem("document.number", "number_blank", 0.3))
             return line
         value = "".join(match.group(0)[match.start("num") - match.start() :].split())
         confidence = 0.97 if line.zone is Zone.HEADER else 0.75
         if symbol_type(context, match) is None and "/" not in match["symbol"]:
             confidence -= 0.1
-        findings.number = Field.at(
-            context.doc, base + match.start("num"), base + match.end(), value, confidence
-        )
+        findings.number = Field.at(context.doc, base + match.start("num"), base + match.end(), value, confidence)
         return line
     return None
 
@@ -88,9 +84,7 @@ def find_place_and_date(context: Context, findings: Findings, header: list[tuple
         if value is None:
             findings.review.append(ReviewItem("document.date", "not_a_real_date", 0.0))
             return
-        findings.date = Field.at(
-            context.doc, base + match.end("place"), base + match.end(), value, confidence
-        )
+        findings.date = Field.at(context.doc, base + match.end("place"), base + match.end(), value, confidence)
         return
 
 
@@ -123,9 +117,7 @@ def find_type(context: Context, findings: Findings, title_at: int | None) -> Non
         doc_type = context.patterns.type_named(line.text)
         start = context.doc.line_start(title_at)
         agrees = from_symbol is None or from_symbol.name == doc_type.name
-        findings.type = Field.at(
-            context.doc, start, start + len(line.text), doc_type.name, 0.98 if agrees else 0.7
-        )
+        findings.type = Field.at(context.doc, start, start + len(line.text), doc_type.name, 0.98 if agrees else 0.7)
         if not agrees:
             findings.review.append(ReviewItem("document.type", "title_and_symbol_disagree", 0.7))
     elif from_symbol is not None:
@@ -141,9 +133,7 @@ def subject_candidate(context: Context) -> str | None:
     )
 
 
-def issuer_lines(
-    context: Context, header: list[tuple[int, Line]], number_line: Line | None
-) -> list[tuple[int, Line]]:
+def issuer_lines(context: Context, header: list[tuple[int, Line]], number_line: Line | None) -> list[tuple[int, Line]]:
     """Upper-case lines of the left header column above the number line."""
     limit = number_line.bbox[1] if number_line else float("inf")
     decoration = context.patterns.regexes["decoration"]
@@ -158,9 +148,7 @@ def issuer_lines(
     ]
 
 
-def find_issuer(
-    context: Context, findings: Findings, header: list[tuple[int, Line]], number_line: Line | None
-) -> None:
+def find_issuer(context: Context, findings: Findings, header: list[tuple[int, Line]], number_line: Line | None) -> None:
     lines = issuer_lines(context, header, number_line)
     if not lines:
         return

@@ -20,15 +20,8 @@ from extractor.model import Zone
 def clean_number(match: regex.Match[str]) -> str:
     """The number as printed, without OCR's stray spaces; "09/QĐi/TW" (a slash read for the
     Party style's hyphen: two slashes fit neither grammar) becomes "09-QĐi/TW"."""
-    number = "".join(
-        match.group(0)[match.start("num") - match.start() : match.end("symbol") - match.start()].split()
-    )
-    if (
-        match["sep"] == "/"
-        and match["year"] is None
-        and "/" in match["symbol"]
-        and "-" not in match["symbol"]
-    ):
+    number = "".join(match.group(0)[match.start("num") - match.start() : match.end("symbol") - match.start()].split())
+    if match["sep"] == "/" and match["year"] is None and "/" in match["symbol"] and "-" not in match["symbol"]:
         number = number.replace("/", "-", 1)
     return number
 
@@ -72,9 +65,7 @@ def add_reference(
     confidence = 0.95 if match.groupdict().get("kind") else 0.8
     source = Field.at(context.doc, match.start(), match.end(), None, confidence)
     seen[key] = len(findings.references)
-    findings.references.append(
-        Reference(kind, number, date, source.with_value(" ".join(source.text.split())))
-    )
+    findings.references.append(Reference(kind, number, date, source.with_value(" ".join(source.text.split()))))
 
 
 def kind_of(context: Context, match: regex.Match[str]) -> str | None:

@@ -25,9 +25,7 @@ def find_received_stamps(context: Context, findings: Findings) -> None:
         if not marker or not marker.group().isupper():
             continue
         window = [
-            i
-            for i in range(index - WINDOW, index + WINDOW + 1)
-            if 0 <= i < len(lines) and lines[i].page == line.page
+            i for i in range(index - WINDOW, index + WINDOW + 1) if 0 <= i < len(lines) and lines[i].page == line.page
         ]
         number_at = next((i for i in window if regexes["stamp_number"].search(lines[i].text)), None)
         date_at = next((i for i in window if regexes["stamp_date"].search(lines[i].text)), None)
