@@ -84,7 +84,9 @@ def find_place_and_date(context: Context, findings: Findings, header: list[tuple
         if value is None:
             findings.review.append(ReviewItem("document.date", "not_a_real_date", 0.0))
             return
-        findings.date = Field.at(context.doc, base + match.end("place"), base + match.end(), value, confidence)
+        between = line.text[match.end("place") : match.end()]
+        date_start = base + match.end("place") + len(between) - len(between.lstrip(", "))
+        findings.date = Field.at(context.doc, date_start, base + match.end(), value, confidence)
         return
 
 

@@ -91,7 +91,7 @@ def best_extent(context: Context, start: int, tokens: list) -> tuple[SchoolMatch
 
 def add_mention(context: Context, found: dict[str, SchoolEntry], match: SchoolMatch, start: int, end: int) -> None:
     location = context.doc.locate(start, end)
-    mention = Mention(context.doc.text[start:end], location.page, location.bbox, start, end)
+    mention = Mention(" ".join(context.doc.text[start:end].split()), location.page, location.bbox, start, end)
     school = match.school if match.score >= MIN_SCORE else None
     if school is not None and school.kind != "school":
         return
