@@ -140,21 +140,33 @@ def zone_of(page: int, top: float, header_bottom: float, closing: tuple[int, flo
 def page_lines(
     page: PageWords, rows: list[list[Word]], header_bottom: float, closing: tuple[int, float] | None
 ) -> list[Line]:
+    """Lines of one page: header columns, then body lines, then closing columns."""
     body: list[Line] = []
-    columns: dict[Zone, list[tuple[Column, Line]]] = {Zone.HEADER: [], Zone.CLOSING: []}
+    columns: dict[Zone, dict[Column, list[Word]]] = {
+        Zone.HEADER: {c: [] for c in Column},
+        Zone.CLOSING: {c: [] for c in Column},
+    }
+    gutter = (GUTTER[0] * page.width, GUTTER[1] * page.width)
     for row in rows:
         zone = zone_of(page.number, min(w.bbox[1] for w in row), header_bottom, closing)
         if zone is Zone.BODY:
             body.append(make_line(split_parts(row), page.number, zone, Column.FULL))
             continue
-        gutter = (GUTTER[0] * page.width, GUTTER[1] * page.width)
         for part in split_parts(row, gutter):
-            column = column_of(union_boxes([w.bbox for w in part]), page.width)
-            columns[zone].append((column, make_line([part], page.number, zone, column)))
+            columns[zone][column_of(union_boxes([w.bbox for w in part]), page.width)].extend(part)
+    return (
+        column_lines(columns[Zone.HEADER], page.number, Zone.HEADER)
+        + body
+        + column_lines(columns[Zone.CLOSING], page.number, Zone.CLOSING)
+    )
+
+
+def column_lines(words: dict[Column, list[Word]], page: int, zone: Zone) -> list[Line]:
+    """Each column's words grouped into lines again on their own: two columns rarely share
+    baselines (a stamp's small print beside the issuer's lines), so rows found across the
+    whole page width can mix them."""
     order = (Column.LEFT, Column.FULL, Column.RIGHT)
-    header = [line for column in order for c, line in columns[Zone.HEADER] if c is column]
-    closing_lines = [line for column in order for c, line in columns[Zone.CLOSING] if c is column]
-    return header + body + closing_lines
+    return [make_line([row], page, zone, column) for column in order for row in group_rows(words[column])]
 
 
 def column_of(box: BBox, page_width: float) -> Column:

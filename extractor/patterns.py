@@ -70,6 +70,8 @@ class Patterns:
     entity_patterns: tuple[dict, ...]
     capitalised: tuple[str, ...]
     """Phrases that keep their capitals in sentence case ("Hồ Chí Minh"), provinces included."""
+    positions: dict[str, str]
+    """Signers' titles by folded key ("pho hieu truong") → as officially written."""
     gazetteer: Gazetteer
 
     def starts_unit(self, text: str) -> bool:
@@ -114,6 +116,7 @@ def _load(directory: Path) -> Patterns:
         abbreviations=dict(read_tsv(directory / "abbreviations.tsv", ("short", "full"))),
         entity_patterns=tuple(read_entity_patterns(directory / "patterns.jsonl")),
         capitalised=tuple(read_lines(directory / "capitalised.txt")) + gazetteer.provinces,
+        positions={fold(title): title for title in read_lines(directory / "positions.txt")},
         gazetteer=gazetteer,
     )
 

@@ -68,6 +68,12 @@ def sentence_case(text: str, patterns: Patterns) -> str:
     return TITLE_PREFIX.sub(lambda m: m.group(0)[:-1] + m.group(1).upper(), result)
 
 
+def title_case(printed: str, patterns: Patterns) -> str:
+    """A signer's title as officially written: "HIÊU TRƯỞNG" (OCR) → "Hiệu trưởng"."""
+    key = fold_same_length(printed).split()
+    return patterns.positions.get(" ".join(key)) or sentence_case(printed, patterns)
+
+
 def official_name(printed: str, patterns: Patterns, body_text: str) -> str:
     """A name as the document writes it in running text, else in sentence case."""
     printed = " ".join(printed.split())

@@ -15,7 +15,7 @@ import regex
 
 from extractor.fields import Field, Findings, Signer
 from extractor.finders import Context
-from extractor.finders.casing import restore_from_text, sentence_case
+from extractor.finders.casing import restore_from_text, sentence_case, title_case
 from extractor.model import Column, Line, Zone
 
 SMALL_PRINT = 0.8
@@ -140,7 +140,7 @@ def capacity_value(context: Context, lines: list[tuple[int, Line]]) -> str | Non
     prefix = context.patterns.regexes["capacity_prefix"].match(text)
     head = prefix.group().replace(" ", "") + " " if prefix else ""
     rest = text[prefix.end() :] if prefix else text
-    return head + sentence_case(rest, context.patterns)
+    return head + title_case(rest, context.patterns)
 
 
 def position_value(context: Context, lines: list[tuple[int, Line]]) -> str | None:
@@ -148,7 +148,7 @@ def position_value(context: Context, lines: list[tuple[int, Line]]) -> str | Non
     if not lines:
         return None
     split = next((k for k, (_, line) in enumerate(lines) if context.patterns.starts_unit(line.text)), len(lines))
-    title = sentence_case(" ".join(line.text for _, line in lines[:split]), context.patterns)
+    title = title_case(" ".join(line.text for _, line in lines[:split]), context.patterns)
     organisation = " ".join(line.text for _, line in lines[split:])
     if not organisation:
         return title
