@@ -133,20 +133,27 @@ def page_size(page) -> tuple[float, float]:
     return float(width), float(height)
 
 
-def text_layer_page(page, number: int) -> PageWords | None:
-    """Words of the page's text layer, or None when it uses a legacy-encoded font."""
+def text_layer_page(page, number: int) -> PageWords | None:  # noqa: ANN001
+    """Words of the page's text layer, or None when it uses a legacy-encoded font.
+
+    The text comes in one call; boxes are asked only for each word's first and last
+    character (the loose box: the font's full height, so lines group cleanly).
+    """
+    import pypdfium2.raw as pdfium_c
+
     width, height = page_size(page)
     textpage = page.get_textpage()
     try:
         if uses_legacy_font(textpage):
             return None
         text = textpage.get_text_range()
+        rect, raw, char_box = pdfium_c.FS_RECTF(), textpage.raw, pdfium_c.FPDFText_GetLooseCharBox
         words = []
         for match in WORD.finditer(text):
-            left, _, _, top = textpage.get_charbox(match.start(), loose=True)
-            _, bottom, right, _ = textpage.get_charbox(match.end() - 1, loose=True)
-            box = (float(left), height - float(top), float(right), height - float(bottom))
-            words.append(Word(match.group(), box, 1.0))
+            char_box(raw, match.start(), rect)
+            left, top = rect.left, rect.top
+            char_box(raw, match.end() - 1, rect)
+            words.append(Word(match.group(), (left, height - top, rect.right, height - rect.bottom), 1.0))
     finally:
         textpage.close()
     return PageWords(number, width, height, TextSource.TEXT_LAYER, tuple(words))

@@ -2,8 +2,8 @@
 
 ``spacy.blank("vi")`` without pyvi splits on whitespace only; ``ReportTokenizer`` separates
 punctuation and ``/`` (so "51-BC/CTĐ" and "Sơn La," tokenise) and keeps "T."/"TP." whole.
-Each token carries ``token._.key``, its diacritic-free lower-case form, so the entity rules in
-``patterns/patterns.jsonl`` also match OCR-damaged words ("Trưởng Chính tri").
+Each token's ``norm_`` is its diacritic-free lower-case form, so the entity rules in
+``patterns/patterns.jsonl`` (written on ``NORM``) also match OCR-damaged words ("Trưởng Chính tri").
 ``report_sentences`` cuts sentences at ". ; ! ?", at list items and at table rows, the unit
 the figure finder uses to attribute a figure to a school.
 """
@@ -34,6 +34,8 @@ class ReportTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str):
+        import numpy
+        from spacy.attrs import NORM
         from spacy.tokens import Doc
 
         matches = list(TOKEN.finditer(text))
@@ -41,24 +43,33 @@ class ReportTokenizer:
         spaces = [m.end() < len(text) and text[m.end()].isspace() for m in matches]
         line_starts = [i for i, m in enumerate(matches) if m.start() == 0 or text[m.start() - 1] in "\n\t"]
         doc = Doc(self.vocab, words=words, spaces=spaces)
+        strings = self.vocab.strings
+        norms = numpy.array([[strings.add(token_key(word))] for word in words], dtype="uint64")
+        if len(words):
+            doc.from_array([NORM], norms)
         doc.user_data["line_starts"] = line_starts
-        for token in doc:
-            token._.key = token_key(token.text)
         return doc
 
 
-def mark_sentences(doc):
-    """Sentence starts after . ; ! ?, at list items and table rows, and after a line ending ":"."""
+def mark_sentences(doc):  # noqa: ANN001, ANN201 - spacy Doc in, Doc out
+    """Sentence starts after . ; ! ?, at list items and table rows, and after a line ending ":".
+
+    Set in one array: assigning ``token.is_sent_start`` one token at a time costs O(n) each.
+    """
+    import numpy
+    from spacy.attrs import SENT_START
+
     line_starts = set(doc.user_data.get("line_starts", ()))
+    starts = numpy.full((len(doc), 1), -1, dtype="int64")
     for token in doc:
-        if token.i == 0:
-            token.is_sent_start = True
-            continue
-        previous = doc[token.i - 1]
-        at_line_start = token.i in line_starts
-        token.is_sent_start = previous.text in SENTENCE_END or (
-            at_line_start and (previous.text == ":" or starts_item(doc, token))
-        )
+        previous = doc[token.i - 1] if token.i else None
+        if (
+            previous is None
+            or previous.text in SENTENCE_END
+            or (token.i in line_starts and (previous.text == ":" or starts_item(doc, token)))
+        ):
+            starts[token.i, 0] = 1
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
@@ -73,10 +84,7 @@ def starts_item(doc, token) -> bool:
 def build_pipeline(patterns: Patterns):
     import spacy
     from spacy.language import Language
-    from spacy.tokens import Token
 
-    if not Token.has_extension("key"):
-        Token.set_extension("key", default="")
     if "report_sentences" not in Language.factories:
         Language.component("report_sentences", func=mark_sentences)
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})

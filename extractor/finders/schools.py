@@ -41,7 +41,7 @@ def name_tokens(doc, anchor) -> list:
         if not NAME_WORD.match(token.text) or token.ent_iob_ == "B":
             break
         capitalised = token.text.isupper() if upper else token.text[0].isupper()
-        if not (capitalised or token._.key in CONNECTORS):
+        if not (capitalised or token.norm_ in CONNECTORS):
             break
         tokens.append(token)
     return tokens
@@ -53,10 +53,10 @@ def find_schools(context: Context, findings: Findings) -> None:
     for entity in nlp_doc.ents:
         if entity.label_ != "SCHOOL":
             continue
-        if entity.start > 0 and nlp_doc[entity.start - 1]._.key in PLURAL:
+        if entity.start > 0 and nlp_doc[entity.start - 1].norm_ in PLURAL:
             continue
         tokens = name_tokens(nlp_doc, entity)
-        if any(t.text[0].isupper() and t._.key not in CONNECTORS for t in tokens):
+        if any(t.text[0].isupper() and t.norm_ not in CONNECTORS for t in tokens):
             add_mention(context, found, *best_extent(context, entity.start_char, tokens))
     add_issuer(context, findings, found)
     findings.schools.extend(found.values())
