@@ -14,9 +14,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extractor import __version__
 from extractor.errors import ExitCode, ExtractorError, PatternError
+
+if TYPE_CHECKING:
+    from extractor.extract import Extractor
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +95,7 @@ def run_extract(args: argparse.Namespace) -> int:
     return extract_many(extractor, args.files, args.output, indent)
 
 
-def extract_many(extractor, files: list[Path], output: Path, indent: int | None) -> int:
+def extract_many(extractor: Extractor, files: list[Path], output: Path, indent: int | None) -> int:
     """One record per file into ``output``; a bad file is reported and the others go on."""
     output.mkdir(parents=True, exist_ok=True)
     worst = ExitCode.OK

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -26,6 +27,9 @@ from extractor.errors import (
 )
 from extractor.model import PageWords, TextSource, Word
 from extractor.ocr import OcrEngine, OcrOptions, render_page
+
+if TYPE_CHECKING:
+    from pypdfium2 import PdfDocument, PdfPage, PdfTextPage
 
 WORD = regex.compile(r"\S+")
 # Letters a Vietnamese text layer should not be made of: Latin-1 symbols that TCVN3/VNI
@@ -92,7 +96,7 @@ def check_input(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_pdf(path: Path):
+def open_pdf(path: Path) -> PdfDocument:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -112,7 +116,7 @@ def open_pdf(path: Path):
 
 
 def read_pages(
-    document,
+    document: PdfDocument,
     options: IngestOptions,
     get_engine: Callable[[], OcrEngine],
     name: str,
@@ -128,12 +132,12 @@ def read_pages(
             page.close()
 
 
-def page_size(page) -> tuple[float, float]:
+def page_size(page: PdfPage) -> tuple[float, float]:
     width, height = page.get_size()
     return float(width), float(height)
 
 
-def text_layer_page(page, number: int) -> PageWords | None:  # noqa: ANN001
+def text_layer_page(page: PdfPage, number: int) -> PageWords | None:
     """Words of the page's text layer, or None when it uses a legacy-encoded font.
 
     The text comes in one call; boxes are asked only for each word's first and last
@@ -159,7 +163,7 @@ def text_layer_page(page, number: int) -> PageWords | None:  # noqa: ANN001
     return PageWords(number, width, height, TextSource.TEXT_LAYER, tuple(words))
 
 
-def uses_legacy_font(textpage) -> bool:
+def uses_legacy_font(textpage: PdfTextPage) -> bool:
     """True when a sampled character is drawn with a TCVN3 (.VnTime) or VNI font."""
     import ctypes
 
@@ -184,7 +188,7 @@ def is_usable(page: PageWords) -> bool:
     return suspect / len(text) <= MAX_SUSPECT_SHARE
 
 
-def ocr_page(page, number: int, engine: OcrEngine, options: OcrOptions, name: str) -> PageWords:
+def ocr_page(page: PdfPage, number: int, engine: OcrEngine, options: OcrOptions, name: str) -> PageWords:
     """Render the page in memory and OCR it; boxes mapped back to PDF points."""
     width, height = page_size(page)
     image = render_page(page, options.dpi)

@@ -11,11 +11,17 @@ the figure finder uses to attribute a figure to a school.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import regex
 
 from extractor.gazetteer import fold
 from extractor.patterns import Patterns
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+    from spacy.vocab import Vocab
 
 TOKEN = regex.compile(r"(?:TP|Tp|tp|T|TX)\.(?=\s)|\d+(?:[.,]\d+)*|[\p{L}\p{M}]+|\S")
 SENTENCE_END = {".", ";", "!", "?"}
@@ -30,10 +36,10 @@ def token_key(text: str) -> str:
 
 
 class ReportTokenizer:
-    def __init__(self, vocab) -> None:
+    def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
 
-    def __call__(self, text: str):
+    def __call__(self, text: str) -> Doc:
         import numpy
         from spacy.attrs import NORM
         from spacy.tokens import Doc
@@ -51,7 +57,7 @@ class ReportTokenizer:
         return doc
 
 
-def mark_sentences(doc):  # noqa: ANN001, ANN201 - spacy Doc in, Doc out
+def mark_sentences(doc: Doc) -> Doc:
     """Sentence starts after . ; ! ?, at list items and table rows, and after a line ending ":".
 
     Set in one array: assigning ``token.is_sent_start`` one token at a time costs O(n) each.
@@ -73,7 +79,7 @@ def mark_sentences(doc):  # noqa: ANN001, ANN201 - spacy Doc in, Doc out
     return doc
 
 
-def starts_item(doc, token) -> bool:
+def starts_item(doc: Doc, token: Token) -> bool:
     """A list item or numbered heading: "- ", "+ ", "1- ", "1.1. ", "II- ", "a) "."""
     if token.text in BULLET:
         return True
@@ -81,7 +87,7 @@ def starts_item(doc, token) -> bool:
     return bool(NUMBERING.match(token.text)) and following is not None and following.text in NUMBERING_END
 
 
-def build_pipeline(patterns: Patterns):
+def build_pipeline(patterns: Patterns) -> Language:
     import spacy
     from spacy.language import Language
 
@@ -96,5 +102,5 @@ def build_pipeline(patterns: Patterns):
 
 
 @functools.lru_cache(maxsize=4)
-def pipeline_for(patterns: Patterns):
+def pipeline_for(patterns: Patterns) -> Language:
     return build_pipeline(patterns)

@@ -12,9 +12,13 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from extractor.errors import OcrFailed
+
+if TYPE_CHECKING:
+    from PIL import Image
+    from pypdfium2 import PdfPage
 
 # Tesseract's OpenMP threads fight each other across worker processes; read at library load.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -46,7 +50,7 @@ class GrayImage:
     stride: int
     dpi: int
 
-    def to_pil(self):
+    def to_pil(self) -> Image.Image:
         from PIL import Image
 
         return Image.frombuffer("L", (self.width, self.height), self.pixels, "raw", "L", self.stride, 1)
@@ -67,7 +71,7 @@ class OcrEngine(Protocol):
     def recognize(self, image: GrayImage) -> list[PixelWord]: ...
 
 
-def render_page(page, dpi: int) -> GrayImage:
+def render_page(page: PdfPage, dpi: int) -> GrayImage:
     """Rasterise a page in memory, grey, at ``dpi``."""
     bitmap = page.render(scale=dpi / 72, grayscale=True)
     try:

@@ -11,10 +11,13 @@ import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from extractor.fields import Field, Findings, ReviewItem
+from extractor.fields import Field, Findings, ReviewItem, SchoolEntry
 from extractor.model import PageWords
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SCHEMA_VERSION = "1.0.0"
 REQUIRED_FIELDS = ("number", "type", "issuer", "date")
@@ -104,7 +107,7 @@ def build_record(source: SourceInfo, findings: Findings, review_threshold: float
     return Record(data)
 
 
-def school_json(entry) -> dict[str, Any]:
+def school_json(entry: SchoolEntry) -> dict[str, Any]:
     return {
         "name": entry.name,
         "id": entry.id,
@@ -151,7 +154,7 @@ def schema() -> dict[str, Any]:
 
 
 @functools.cache
-def _validator():
+def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(schema())

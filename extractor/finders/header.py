@@ -13,6 +13,7 @@ from extractor.finders import Context
 from extractor.finders.casing import official_name
 from extractor.finders.dates import iso_date, partial_date
 from extractor.model import Column, DocumentText, Line, Zone
+from extractor.patterns import DocumentType
 
 HEADER_SEARCH_LINES = 25
 """Without a detected header zone, how many first lines of page 1 may hold the header."""
@@ -61,7 +62,7 @@ def find_document_number(context: Context, findings: Findings, header: list[tupl
     return None
 
 
-def symbol_type(context: Context, match: regex.Match[str]):
+def symbol_type(context: Context, match: regex.Match[str]) -> DocumentType | None:
     return context.patterns.type_of_symbol(match["symbol"], party_style=match["sep"] == "-")
 
 

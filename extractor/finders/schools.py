@@ -12,6 +12,7 @@ school the gazetteer does not know is still reported, with a low score.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -19,6 +20,9 @@ from extractor.fields import Findings, Mention, SchoolEntry
 from extractor.finders import Context
 from extractor.finders.casing import official_name
 from extractor.gazetteer import SchoolMatch, fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 MAX_NAME_TOKENS = 9
 MIN_SCORE = 0.6
@@ -32,7 +36,7 @@ PLURAL = {"cac", "nhung", "moi", "mot"}
 NAME_WORD = regex.compile(r"^[\p{L}\p{M}.]+$")
 
 
-def name_tokens(doc, anchor) -> list:
+def name_tokens(doc: Doc, anchor: Span) -> list[Token]:
     """Tokens after an anchor that can belong to the name: capitalised words (upper case
     after an upper-case anchor, as in "TRƯỜNG CHÍNH TRỊ T. LAI CHÂU") and connectors."""
     upper = anchor.text.isupper()
@@ -78,7 +82,7 @@ def add_issuer(context: Context, findings: Findings, found: dict[str, SchoolEntr
         found[school.id] = SchoolEntry(school.name, school.id, school.province, issuer.confidence, (mention,))
 
 
-def best_extent(context: Context, start: int, tokens: list) -> tuple[SchoolMatch, int, int]:
+def best_extent(context: Context, start: int, tokens: list[Token]) -> tuple[SchoolMatch, int, int]:
     """The gazetteer match of the best-scoring prefix of the name (ties: the longer one)."""
     best: tuple[SchoolMatch, int, int] | None = None
     for token in tokens:
