@@ -39,11 +39,10 @@ REQUIRED_PATTERNS = (
     "capacity_prefix",
     "signature_appearance",
     "figure",
+    "figure_reversed",
     "figure_plan",
     "figure_carried_over",
     "page_number",
-    "item_start",
-    "heading",
 )
 REQUIRED_PERIODS = ("H1", "H2", "Q", "SCHOOL_YEAR", "YEAR", "ANNUAL")
 REQUIRED_ISSUER = ("unit_start_folded", "decoration")

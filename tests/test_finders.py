@@ -224,3 +224,90 @@ def test_every_value_has_provenance() -> None:
         assert field["page"] == 1 and field["bbox"] and field["text"]
     figure = record["figures"][0]
     assert figure["page"] == 1 and figure["text"] == "20 lớp/1.200 học viên"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "classes", "students"),
+    [
+        ("Đã mở 5 lớp học với 200 học viên.", 5, 200),
+        ("Bồi dưỡng 12 lớp (845 học viên).", 12, 845),
+        ("Tổng cộng 1.250 học viên/22 lớp.", 22, 1250),
+        ("Mở 7 lớp với 1,325 học viên.", 7, 1325),
+        ("Đào tạo 3 lớp, 210 lượt học viên.", 3, 210),
+    ],
+)
+def test_more_figure_spellings(sentence: str, classes: int, students: int) -> None:
+    figures = report([sentence])["figures"]
+    assert [(f["classes"], f["students"]) for f in figures] == [(classes, students)]
+
+
+def test_numeric_date_in_place_line() -> None:
+    header = [
+        line if "ngày" not in line[2] else (line[0], line[1], "Hải Dương, ngày 05/3/2022") for line in HEADER_PARTY
+    ]
+    assert values(report([], header=header), "date") == "2022-03-05"
+
+
+def test_title_with_more_words_names_the_type() -> None:
+    header = [line if line[2] != "BÁO CÁO" else centred(line[1], "BÁO CÁO TÓM TẮT") for line in HEADER_PARTY]
+    assert values(report([], header=header), "type") == "Báo cáo"
+
+
+def test_state_letter_cited_without_type_is_a_cong_van() -> None:
+    record = report(["Thực hiện văn bản số 123/UBND-VX ngày 02/3/2022 của Ủy ban nhân dân tỉnh."])
+    assert [(r["kind"], r["number"], r["date"]) for r in record["references"]] == [
+        ("Công văn", "123/UBND-VX", "2022-03-02")
+    ]
+
+
+def test_hyphenated_province_in_a_school_name() -> None:
+    record = report(["Trường Chính trị tỉnh Bà Rịa - Vũng Tàu mở 9 lớp/540 học viên."])
+    assert "Trường Chính trị tỉnh Bà Rịa - Vũng Tàu" in [s["name"] for s in record["schools"]]
+    assert record["figures"][0]["school"] == "Trường Chính trị tỉnh Bà Rịa - Vũng Tàu"
+
+
+def test_signer_name_in_capitals_below_the_signature_space() -> None:
+    closing = [
+        (60, 600, "Nơi nhận:"),
+        (60, 614, "- Lưu: VT."),
+        (360, 600, "TM. BAN THƯỜNG VỤ"),
+        (380, 614, "BÍ THƯ"),
+        (360, 690, "NGUYỄN VĂN AN"),
+    ]
+    record = record_of(page(HEADER_PARTY + body([FILLER, FILLER]) + closing))
+    signer = record["document"]["signers"][0]
+    assert {k: v["value"] for k, v in signer.items()} == {
+        "name": "Nguyễn Văn An",
+        "position": "Bí thư",
+        "capacity": "TM. Ban Thường vụ",
+    }
+
+
+def test_table_rows_with_a_two_line_header() -> None:
+    table = [
+        (60, 300, "TT"),
+        (120, 300, "Đơn vị"),
+        (360, 300, "Số lượng"),
+        (460, 300, "Số lượng"),
+        (370, 314, "lớp"),
+        (465, 314, "học viên"),
+        (60, 330, "1"),
+        (120, 330, "Trường Chính trị tỉnh Gia Lai"),
+        (370, 330, "26"),
+        (465, 330, "1.685"),
+        (60, 346, "2"),
+        (120, 346, "Trường Chính trị Kon Tum"),
+        (370, 346, "18"),
+        (465, 346, "1.012"),
+        (120, 362, "Tổng cộng"),
+        (370, 362, "44"),
+        (465, 362, "2.697"),
+    ]
+    lines = body([FILLER, "Kết quả năm học 2022-2023 như sau:"]) + table
+    record = record_of(page(HEADER_PARTY + lines))
+    found = [(f["classes"], f["students"], f["school"], f["period"]) for f in record["figures"]]
+    assert found == [
+        (26, 1685, "Trường Chính trị tỉnh Gia Lai", "2022-2023"),
+        (18, 1012, "Trường Chính trị tỉnh Kon Tum", "2022-2023"),
+        (44, 2697, None, "2022-2023"),
+    ]

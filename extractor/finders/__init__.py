@@ -6,7 +6,10 @@ document's own number is never a reference, a stamp's lines are not the issuer).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import regex
 
 from extractor.fields import Findings
 from extractor.model import DocumentText
@@ -25,6 +28,19 @@ class Context:
     @property
     def body_text(self) -> str:
         return self.doc.text
+
+
+def leftmost_matches(patterns: Iterable[regex.Pattern[str]], text: str) -> list[regex.Match[str]]:
+    """Matches of several patterns in text order; where two overlap, the one that starts first
+    (then the longer) wins."""
+    candidates = sorted(
+        (match for pattern in patterns for match in pattern.finditer(text)), key=lambda m: (m.start(), -m.end())
+    )
+    chosen: list[regex.Match[str]] = []
+    for match in candidates:
+        if not chosen or match.start() >= chosen[-1].end():
+            chosen.append(match)
+    return chosen
 
 
 def find_fields(doc: DocumentText, patterns: Patterns) -> Findings:

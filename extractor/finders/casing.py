@@ -63,7 +63,7 @@ def sentence_case(text: str, patterns: Patterns) -> str:
     lowered = text.lower()
     result = lowered[:1].upper() + lowered[1:]
     for phrase in patterns.capitalised:
-        result = regex.sub(r"(?<!\p{L})" + regex.escape(phrase.lower()) + r"(?!\p{L})", phrase, result)
+        result = regex.sub(r"(?<!\p{L})" + regex.escape(phrase) + r"(?!\p{L})", phrase, result, flags=regex.IGNORECASE)
     # A deputy's or acting head's title keeps the capital of the title it qualifies.
     return TITLE_PREFIX.sub(lambda m: m.group(0)[:-1] + m.group(1).upper(), result)
 

@@ -16,8 +16,11 @@ import regex
 from extractor.fields import Field, Findings, Signer
 from extractor.finders import Context
 from extractor.finders.casing import restore_from_text, sentence_case, title_case
+from extractor.gazetteer import fold
 from extractor.model import Column, Line, Zone
 
+SIGNATURE_SPACE = 2.0
+"""Blank line heights between the title and a name printed in capitals."""
 SMALL_PRINT = 0.8
 """Lines shorter than this share of the median line height are small print (appearances)."""
 PERSON_NAME = regex.compile(r"^(?:\p{Lu}[\p{Ll}\p{M}]*\s+){1,5}\p{Lu}[\p{Ll}\p{M}]*$")
@@ -102,16 +105,34 @@ def find_addressees(context: Context, findings: Findings) -> None:
 
 
 def find_signers(context: Context, lines: list[tuple[int, Line]]) -> list[Signer]:
+    """Blocks of upper-case lines, each closed by the signer's name below the signature space."""
     signers = []
     block: list[tuple[int, Line]] = []
     for index, line in lines:
         text = line.text.strip()
-        if text.isupper():
-            block.append((index, line))
-        elif block and PERSON_NAME.match(text):
+        if block and is_name(context, line, block[-1][1]):
             signers.append(make_signer(context, block, (index, line)))
             block = []
+        elif text.isupper():
+            block.append((index, line))
     return signers
+
+
+def is_name(context: Context, line: Line, above: Line) -> bool:
+    """A person's name: capitalised words ("Lò Thị Thúy Hà"), or all capitals when the space
+    left for the signature separates it from the title ("NGUYỄN VĂN AN")."""
+    text = line.text.strip()
+    if not text.isupper():
+        return bool(PERSON_NAME.match(text))
+    height = line.bbox[3] - line.bbox[1]
+    below_signature_space = line.bbox[1] - above.bbox[3] > SIGNATURE_SPACE * height
+    return (
+        below_signature_space
+        and bool(PERSON_NAME.match(person_name(text)))
+        and not context.patterns.starts_unit(text)
+        and not context.patterns.regexes["capacity_prefix"].match(text)
+        and fold(text) not in context.patterns.positions
+    )
 
 
 def make_signer(context: Context, block: list[tuple[int, Line]], name_line: tuple[int, Line]) -> Signer:

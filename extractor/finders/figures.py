@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import regex
 
 from extractor.fields import Field, Figure, Findings, ReviewItem
-from extractor.finders import Context
+from extractor.finders import Context, leftmost_matches
 from extractor.model import Line, Zone
 
 SPECIFIC = {"H1": 2, "H2": 2, "Q": 2, "SCHOOL_YEAR": 1, "YEAR": 1}
@@ -41,8 +41,9 @@ class PeriodMark:
 
 
 def to_int(text: str) -> int:
-    """ "16.182" → 16182 ("." groups thousands in Vietnamese); "04" → 4."""
-    return int(text.replace(".", ""))
+    """Counts as printed: "16.182" → 16182 ("." groups thousands; "," where typed the English
+    way); "04" → 4."""
+    return int(text.replace(".", "").replace(",", ""))
 
 
 def find_figures(context: Context, findings: Findings) -> None:
@@ -52,7 +53,8 @@ def find_figures(context: Context, findings: Findings) -> None:
     default_year = int(findings.date.value[:4]) if findings.date and findings.date.value else None
     figures: list[tuple[int, Figure]] = []
     previous_end = -1
-    for match in context.patterns.regexes["figure"].finditer(context.doc.text):
+    regexes = context.patterns.regexes
+    for match in leftmost_matches((regexes["figure"], regexes["figure_reversed"]), context.doc.text):
         index = context.doc.line_index(match.start())
         if context.doc.lines[index].zone is Zone.HEADER or index in context.stamp_lines:
             continue
@@ -231,17 +233,22 @@ def table_figures(
     """Rows of a table whose header has a "lớp" column and a "học viên" column."""
     figures: list[tuple[int, Figure]] = []
     lines = context.doc.lines
-    for index, line in enumerate(lines):
-        columns = count_columns(line)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if "\t" not in line.text or line.zone is not Zone.BODY:
+            continue
+        parts, last = header_parts(lines, index - 1)
+        columns = count_columns(parts)
         if columns is None:
             continue
-        for row_index in range(index + 1, len(lines)):
-            row = lines[row_index]
-            if row.page != line.page or "\t" not in row.text:
-                break
-            figure = row_figure(context, row_index, columns, marks, sentences, schools, default_year)
+        index = last + 1
+        while index < len(lines) and lines[index].page == line.page and "\t" in lines[index].text:
+            figure = row_figure(context, index, columns, marks, sentences, schools, default_year)
             if figure:
                 figures.append(figure)
+            index += 1
     return figures
 
 
@@ -259,11 +266,21 @@ def parts_of(line: Line) -> list[tuple[str, float, int]]:
     return parts
 
 
-def count_columns(line: Line) -> tuple[float, float] | None:
-    """Horizontal centres of the classes and students columns, when ``line`` is such a header."""
-    if "\t" not in line.text or line.zone is not Zone.BODY:
-        return None
-    parts = parts_of(line)
+def header_parts(lines: tuple[Line, ...], index: int) -> tuple[list[tuple[str, float, int]], int]:
+    """The cells of a table header that may take two lines ("Số lượng" over "lớp"), and the
+    index of its last line."""
+    parts = parts_of(lines[index])
+    if index + 1 < len(lines):
+        following = lines[index + 1]
+        if following.page == lines[index].page and "\t" in following.text:
+            cells = parts_of(following)
+            if not any(NUMBER.match(text.strip()) for text, _, _ in cells):
+                return parts + cells, index + 1
+    return parts, index
+
+
+def count_columns(parts: list[tuple[str, float, int]]) -> tuple[float, float] | None:
+    """Horizontal centres of the classes and students columns, when ``parts`` are such a header."""
     classes = [x for text, x, _ in parts if regex.search(r"(?i)\blớp\b", text) and "học viên" not in text.lower()]
     students = [x for text, x, _ in parts if regex.search(r"(?i)học\s+viên|\bHV\b", text)]
     if classes and students:

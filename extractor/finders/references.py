@@ -11,7 +11,7 @@ from __future__ import annotations
 import regex
 
 from extractor.fields import Field, Findings, Reference
-from extractor.finders import Context
+from extractor.finders import Context, leftmost_matches
 from extractor.finders.dates import parse_date
 from extractor.gazetteer import fold
 from extractor.model import Zone
@@ -29,18 +29,10 @@ def clean_number(match: regex.Match[str]) -> str:
 def find_references(context: Context, findings: Findings) -> None:
     own = fold(findings.number.value) if findings.number and findings.number.value else None
     regexes = context.patterns.regexes
-    matches = sorted(
-        (m for name in ("reference", "bare_reference") for m in regexes[name].finditer(context.doc.text)),
-        key=lambda m: (m.start(), -m.end()),
-    )
     seen: dict[str, int] = {}
-    taken_until = -1
-    for match in matches:
-        if match.start() < taken_until or not in_body(context, match.start()):
-            continue
-        taken_until = match.end()
+    for match in leftmost_matches((regexes["reference"], regexes["bare_reference"]), context.doc.text):
         number = clean_number(match)
-        if fold(number) != own:
+        if in_body(context, match.start()) and fold(number) != own:
             add_reference(context, findings, seen, match, number)
 
 
@@ -73,5 +65,9 @@ def kind_of(context: Context, match: regex.Match[str]) -> str | None:
     if printed:
         doc_type = context.patterns.type_named(" ".join(printed.split()))
     else:
-        doc_type = context.patterns.type_of_symbol(match["symbol"], party_style=match["sep"] == "-")
+        party_style = match["sep"] == "-"
+        doc_type = context.patterns.type_of_symbol(match["symbol"], party_style)
+        if doc_type is None and not party_style:
+            # Nghị định 30: a công văn's symbol is its issuer and unit, with no type ("123/UBND-VX").
+            doc_type = context.patterns.type_named("Công văn")
     return doc_type.name if doc_type else None

@@ -29,11 +29,12 @@ MIN_SCORE = 0.6
 UNKNOWN_SCORE = 0.4
 EXACT = 0.99
 """The highest score of a school the gazetteer does not know."""
-CONNECTORS = {"tinh", "t", "thanh", "pho", "tp", "van", "thi", ""}
+CONNECTORS = {"tinh", "t", "thanh", "pho", "tp", "van", "thi", "-"}
 """Folded words that may sit inside a name: "tỉnh", "T.", "thành phố", "TP.", "văn", "thị", "-"."""
 PLURAL = {"cac", "nhung", "moi", "mot"}
 """Words that make "các trường chính trị" a generic phrase, not a school's name."""
-NAME_WORD = regex.compile(r"^[\p{L}\p{M}.]+$")
+NAME_WORD = regex.compile(r"^(?:[\p{L}\p{M}.]+|-)$")
+"""A word of a name, or the hyphen inside one ("Bà Rịa - Vũng Tàu")."""
 
 
 def name_tokens(doc: Doc, anchor: Span) -> list[Token]:
