@@ -34,6 +34,7 @@ REQUIRED_PATTERNS = (
     "stamp_marker",
     "stamp_number",
     "stamp_date",
+    "subject_prefix",
     "recipients_heading",
     "addressees_heading",
     "capacity_prefix",

@@ -25,10 +25,6 @@ class Context:
     stamp_lines: set[int] = field(default_factory=set)
     """Indices of lines that belong to an incoming-mail stamp."""
 
-    @property
-    def body_text(self) -> str:
-        return self.doc.text
-
 
 def leftmost_matches(patterns: Iterable[regex.Pattern[str]], text: str) -> list[regex.Match[str]]:
     """Matches of several patterns in text order; where two overlap, the one that starts first

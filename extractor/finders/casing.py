@@ -74,10 +74,10 @@ def title_case(printed: str, patterns: Patterns) -> str:
     return patterns.positions.get(" ".join(key)) or sentence_case(printed, patterns)
 
 
-def official_name(printed: str, patterns: Patterns, body_text: str) -> str:
+def official_name(printed: str, patterns: Patterns, text: str) -> str:
     """A name as the document writes it in running text, else in sentence case."""
     printed = " ".join(printed.split())
     if not printed.isupper():
         return printed
     expanded = expand_abbreviations(printed, patterns)
-    return restore_from_text(expanded, body_text) or sentence_case(expanded, patterns)
+    return restore_from_text(expanded, text) or sentence_case(expanded, patterns)

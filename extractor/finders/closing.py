@@ -177,7 +177,7 @@ def position_value(context: Context, lines: list[tuple[int, Line]]) -> str | Non
     if match.school is not None and match.score >= MIN_GAZETTEER_SCORE:
         organisation = match.school.name
     else:
-        organisation = restore_from_text(organisation, context.body_text) or sentence_case(
+        organisation = restore_from_text(organisation, context.doc.text) or sentence_case(
             organisation, context.patterns
         )
     return f"{title} {organisation}".strip()

@@ -24,7 +24,6 @@ CENTRED = 0.04
 SUBJECT_WIDTH = 0.9
 """A trích yếu line is centred and narrower than this share of the text width."""
 MIN_GAZETTEER_SCORE = 0.75
-SUBJECT_PREFIX = regex.compile(r"^(?:V/v|Về\s+việc)\s*:?\s*", regex.IGNORECASE)
 
 
 def find_header_fields(context: Context, findings: Findings) -> None:
@@ -137,15 +136,14 @@ def find_type(context: Context, findings: Findings, title_at: int | None) -> Non
             findings.review.append(ReviewItem("document.type", "title_and_symbol_disagree", 0.7))
     elif from_symbol is not None:
         findings.type = findings.number.with_value(from_symbol.name, 0.85)
-    elif findings.number is not None and SUBJECT_PREFIX.match(subject_candidate(context) or ""):
+    elif findings.number is not None and opens_with_subject(context):
         findings.type = findings.number.with_value(context.patterns.type_named("Công văn").name, 0.75)
 
 
-def subject_candidate(context: Context) -> str | None:
-    return next(
-        (line.text for _, line in context.doc.zone_lines(Zone.HEADER) if SUBJECT_PREFIX.match(line.text)),
-        None,
-    )
+def opens_with_subject(context: Context) -> bool:
+    """A header line starts "V/v": a công văn, whose symbol carries no type."""
+    prefix = context.patterns.regexes["subject_prefix"]
+    return any(prefix.match(line.text) for _, line in context.doc.zone_lines(Zone.HEADER))
 
 
 def issuer_lines(context: Context, header: list[tuple[int, Line]], number_line: Line | None) -> list[tuple[int, Line]]:
@@ -190,7 +188,7 @@ def name_field(context: Context, lines: list[tuple[int, Line]], province: str | 
     if match.school is not None and match.score >= MIN_GAZETTEER_SCORE:
         value, confidence = match.school.name, 0.95
     else:
-        value, confidence = official_name(printed, context.patterns, context.body_text), 0.9
+        value, confidence = official_name(printed, context.patterns, context.doc.text), 0.9
     return Field.over_lines(context.doc, lines[0][0], lines[-1][0], value, confidence, printed)
 
 
@@ -205,7 +203,7 @@ def find_subject(
     if not lines:
         return
     text = " ".join(context.doc.lines[i].text for i in lines)
-    value = SUBJECT_PREFIX.sub("", text).strip().rstrip(".;,")
+    value = context.patterns.regexes["subject_prefix"].sub("", text).strip().rstrip(".;,")
     findings.subject = Field.over_lines(context.doc, lines[0], lines[-1], value, 0.9, text)
 
 
@@ -226,7 +224,7 @@ def subject_lines(
                 break
             chosen.append(index)
         return chosen
-    start = next((i for i, line in header if SUBJECT_PREFIX.match(line.text)), None)
+    start = next((i for i, line in header if context.patterns.regexes["subject_prefix"].match(line.text)), None)
     if start is None:
         return []
     column = doc.lines[start].column

@@ -108,5 +108,5 @@ def add_mention(context: Context, found: dict[str, SchoolEntry], match: SchoolMa
         found[key] = SchoolEntry(school.name, school.id, school.province, match.score, (mention,))
     else:
         province = context.patterns.gazetteer.match_province(mention.text)[0]
-        name = official_name(" ".join(mention.text.split()), context.patterns, context.body_text)
+        name = official_name(" ".join(mention.text.split()), context.patterns, context.doc.text)
         found[key] = SchoolEntry(name, None, province, min(match.score, UNKNOWN_SCORE), (mention,))

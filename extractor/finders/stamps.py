@@ -63,4 +63,4 @@ def read_receiver(context: Context, line_indices: list[int]) -> str | None:
     match = context.patterns.gazetteer.match_school(printed)
     if match.school is not None and match.score >= MIN_SCHOOL_SCORE:
         return match.school.name
-    return official_name(printed, context.patterns, context.body_text)
+    return official_name(printed, context.patterns, context.doc.text)
