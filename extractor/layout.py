@@ -32,13 +32,12 @@ TITLE_SEARCH = 0.5
 
 def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> DocumentText:
     normalizer = Normalizer(patterns.lookalikes)
-    title_keys = {fold(t.name) for t in patterns.document_types}
     visual: list[tuple[PageWords, list[list[Word]]]] = []
     for page in pages:
         words = [Word(normalizer.word(w.text), w.bbox, w.confidence) for w in page.words]
         rows = [row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)]
         visual.append((page, rows))
-    header_bottom = find_header_bottom(visual[0], title_keys, patterns) if visual else 0.0
+    header_bottom = find_header_bottom(visual[0], patterns) if visual else 0.0
     closing = find_closing_start(visual, patterns)
     lines: list[Line] = []
     for page, rows in visual:
@@ -94,38 +93,61 @@ def row_text(row: Sequence[Word]) -> str:
     return " ".join(w.text for w in row)
 
 
-def find_header_bottom(first: tuple[PageWords, list[list[Word]]], title_keys: set[str], patterns: Patterns) -> float:
+def find_header_bottom(first: tuple[PageWords, list[list[Word]]], patterns: Patterns) -> float:
     """Where the header of page 1 ends: at the printed type title ("BÁO CÁO"), else below the
-    number and the place-and-date line, else a fixed share of the page."""
+    number and the place-and-date line and the "V/v" lines under the number, else at a
+    fixed share of the page."""
     page, rows = first
     for row in rows:
         if row[0].bbox[1] > TITLE_SEARCH * page.height:
             break
         text = row_text(row)
-        if text.isupper() and fold(text) in title_keys:
+        if text.isupper() and patterns.type_titled(text):
             return row[0].bbox[1] - 0.5
-    bottoms = [
-        max(w.bbox[3] for w in row)
-        for row in rows
+    marked = [
+        index
+        for index, row in enumerate(rows)
         if row[0].bbox[1] < TITLE_SEARCH * page.height
         and (
             patterns.regexes["place_date"].search(row_text(row))
             or patterns.regexes["document_number"].search(row_text(row))
         )
     ]
-    return max(bottoms) + 1 if bottoms else HEADER_FALLBACK * page.height
+    if not marked:
+        return HEADER_FALLBACK * page.height
+    last = max(marked)
+    while last + 1 < len(rows) and is_left_continuation(rows[last + 1], rows[last], page):
+        last += 1
+    return max(w.bbox[3] for w in rows[last]) + 1
+
+
+def is_left_continuation(row: list[Word], above: list[Word], page: PageWords) -> bool:
+    """A line of the left header block right under the previous one (a công văn's "V/v ...")."""
+    height = max(w.bbox[3] - w.bbox[1] for w in row)
+    gap = min(w.bbox[1] for w in row) - max(w.bbox[3] for w in above)
+    return gap < height and max(w.bbox[2] for w in row) < GUTTER[1] * page.width
 
 
 def find_closing_start(
     visual: list[tuple[PageWords, list[list[Word]]]], patterns: Patterns
 ) -> tuple[int, float] | None:
-    """Page number and top of the last "Nơi nhận" line: the closing block starts there."""
+    """Page number and top of the closing block: the last "Nơi nhận" line, else (a letter
+    without one) the signer's capacity or title on the right half of the last page."""
     heading = patterns.regexes["recipients_heading"]
     found = None
     for page, rows in visual:
         for row in rows:
             if heading.match(row_text(row)):
                 found = (page.number, row[0].bbox[1] - 3)
+    if found is None and visual:
+        page, rows = visual[-1]
+        for row in rows:
+            right = row_text([w for w in row if w.bbox[0] > page.width / 2])
+            if right.isupper() and (
+                patterns.regexes["capacity_prefix"].match(right) or fold(right) in patterns.positions
+            ):
+                found = (page.number, row[0].bbox[1] - 3)
+                break
     return found
 
 

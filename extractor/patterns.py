@@ -46,6 +46,8 @@ REQUIRED_PATTERNS = (
     "page_number",
 )
 REQUIRED_PERIODS = ("H1", "H2", "Q", "SCHOOL_YEAR", "YEAR", "ANNUAL")
+TITLE_WORDS = 4
+"""The longest type name in words ("Thông tư liên tịch")."""
 REQUIRED_ISSUER = ("unit_start_folded", "decoration")
 
 
@@ -82,6 +84,15 @@ class Patterns:
         """The type whose name is ``text`` (any case, any diacritic damage)."""
         key = fold(text)
         return next((t for t in self.document_types if fold(t.name) == key), None)
+
+    def type_titled(self, title: str) -> DocumentType | None:
+        """The type a printed title names: "BÁO CÁO", or a title that goes on ("BÁO CÁO TÓM TẮT")."""
+        words = title.split()
+        for count in range(min(len(words), TITLE_WORDS), 0, -1):
+            doc_type = self.type_named(" ".join(words[:count]))
+            if doc_type:
+                return doc_type
+        return None
 
     def type_of_symbol(self, symbol: str, party_style: bool) -> DocumentType | None:
         """The type a symbol's first group stands for ("BC" in "51-BC/CTĐ", "QĐ" in "15/QĐ-UBND")."""

@@ -311,3 +311,26 @@ def test_table_rows_with_a_two_line_header() -> None:
         (18, 1012, "Trường Chính trị tỉnh Kon Tum", "2022-2023"),
         (44, 2697, None, "2022-2023"),
     ]
+
+
+def test_cong_van_without_title_or_recipients_heading() -> None:
+    header = [
+        (70, 40, "SỞ NỘI VỤ TỈNH LÀO CAI"),
+        (90, 94, "Số: 312/SNV-CCVC"),
+        (70, 110, "V/v cử cán bộ đi học lớp"),
+        (70, 124, "trung cấp lý luận chính trị"),
+        (300, 40, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        (330, 58, "Độc lập - Tự do - Hạnh phúc"),
+        (320, 94, "Lào Cai, ngày 14 tháng 4 năm 2022"),
+    ]
+    closing = [(360, 600, "KT. GIÁM ĐỐC"), (370, 614, "PHÓ GIÁM ĐỐC"), (360, 680, "Trần Thị Mai")]
+    record = record_of(page(header + body([FILLER, "Kính gửi: Trường Chính trị tỉnh Lào Cai.", FILLER]) + closing))
+    assert values(record, "type") == "Công văn"
+    assert values(record, "subject") == "cử cán bộ đi học lớp trung cấp lý luận chính trị"
+    assert values(record, "issuer") == "Sở Nội vụ tỉnh Lào Cai"
+    signer = record["document"]["signers"][0]
+    assert {k: v["value"] for k, v in signer.items()} == {
+        "name": "Trần Thị Mai",
+        "position": "Phó Giám đốc",
+        "capacity": "KT. Giám đốc",
+    }

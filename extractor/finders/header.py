@@ -18,8 +18,6 @@ from extractor.patterns import DocumentType
 HEADER_SEARCH_LINES = 25
 """Without a detected header zone, how many first lines of page 1 may hold the header."""
 SUBJECT_LINES = 4
-TITLE_WORDS = 4
-"""The longest type name in words ("Thông tư liên tịch")."""
 CENTRED = 0.04
 SUBJECT_WIDTH = 0.9
 """A trích yếu line is centred and narrower than this share of the text width."""
@@ -103,20 +101,10 @@ def find_title(context: Context) -> int | None:
     for index, line in enumerate(context.doc.lines):
         if line.page != 1 or line.zone is Zone.HEADER:
             continue
-        if line.text.isupper() and title_type(context, line.text):
+        if line.text.isupper() and context.patterns.type_titled(line.text):
             return index
         if index > HEADER_SEARCH_LINES:
             break
-    return None
-
-
-def title_type(context: Context, text: str) -> DocumentType | None:
-    """The type a title names: "BÁO CÁO", or one that goes on ("BÁO CÁO TÓM TẮT")."""
-    words = text.split()
-    for count in range(min(len(words), TITLE_WORDS), 0, -1):
-        doc_type = context.patterns.type_named(" ".join(words[:count]))
-        if doc_type:
-            return doc_type
     return None
 
 
@@ -128,7 +116,7 @@ def find_type(context: Context, findings: Findings, title_at: int | None) -> Non
             from_symbol = symbol_type(context, match)
     if title_at is not None:
         line = context.doc.lines[title_at]
-        doc_type = title_type(context, line.text)
+        doc_type = context.patterns.type_titled(line.text)
         start = context.doc.line_start(title_at)
         agrees = from_symbol is None or from_symbol.name == doc_type.name
         findings.type = Field.at(context.doc, start, start + len(line.text), doc_type.name, 0.98 if agrees else 0.7)
