@@ -11,6 +11,12 @@ Outputs (under ``--out``):
   seed-51-BC-CTD-scan.pdf   image-only "scan" of the above (300 dpi, rotated, noisy JPEG)
   gov-12-BC-TCT.pdf         fictitious state-style (Nghị định 30/2020) school report
   table-03-BC-CTĐ.pdf       fictitious cluster report with a ruled table
+  cv-85-TCT-DT.pdf          fictitious công văn (state style, trích yếu under the number,
+                            two "Kính gửi" addressees, no type title)
+  kh-07-KH-HVCB.pdf         fictitious Party-style plan (after the 2025 merger) with a ruled
+                            table of course categories
+  tb-15-TB-TCT-scan.pdf     image-only scan of a fictitious Party-style notice with an incoming
+                            stamp (its born-digital source is built in a temporary directory)
   expected/<stem>.json      what a perfect extractor returns for each PDF
   build-info.json           fonts and library versions the files were built with
 """
@@ -24,6 +30,7 @@ import io
 import json
 import re
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +54,9 @@ SEED_STEM = "seed-51-BC-CTD"
 SCAN_STEM = "seed-51-BC-CTD-scan"
 GOV_STEM = "gov-12-BC-TCT"
 TABLE_STEM = "table-03-BC-CTĐ"
+CV_STEM = "cv-85-TCT-DT"
+KH_STEM = "kh-07-KH-HVCB"
+TB_STEM = "tb-15-TB-TCT-scan"
 
 # Fixed metadata so that repeated builds are byte-identical.
 CREATION_DATE = datetime(2024, 1, 1, 0, 0, 0, tzinfo=UTC)
@@ -317,28 +327,47 @@ class Layout:
 
 
 def draw_party_header(
-    pdf: FPDF, y0: float, issuer_lines: Sequence[Line], number: str, place_date: str
+    pdf: FPDF,
+    y0: float,
+    issuer_lines: Sequence[Line],
+    number: str,
+    place_date: str,
+    columns: tuple[tuple[float, float], tuple[float, float]] = (PARTY_LEFT_COL, PARTY_RIGHT_COL),
+    date_size: float = BODY_SIZE,
 ) -> tuple[Rect, Rect]:
-    """Party style (HD 36): issuer block + '*' + 'Số ...' left; motto + date right."""
-    lx, lw = PARTY_LEFT_COL
-    rx, rw = PARTY_RIGHT_COL
+    """Party style (HD 36): issuer block + '*' + 'Số ...' left; motto + date right.
+
+    ``columns`` and ``date_size`` make room for a long place name ("Thành phố Hồ Chí Minh").
+    """
+    (lx, lw), (rx, rw) = columns
     left = [*issuer_lines, Line("*", "", HEADER_SIZE)]
     y_number = draw_lines(pdf, left, lx, lw, y0)
     y_end = draw_lines(pdf, [Line(number, "", BODY_SIZE)], lx, lw, y_number)
     draw_lines(pdf, [Line("ĐẢNG CỘNG SẢN VIỆT NAM", "BU", BODY_SIZE)], rx, rw, y0)
-    draw_lines(pdf, [Line(place_date, "I", BODY_SIZE)], rx, rw, y_number)
+    draw_lines(pdf, [Line(place_date, "I", date_size)], rx, rw, y_number)
     return Rect(lx, y0, lw, y_end - y0), Rect(rx, y0, rw, y_end - y0)
 
 
 def draw_state_header(
-    pdf: FPDF, y0: float, parent: str, issuer: str, number: str, place_date: str
+    pdf: FPDF,
+    y0: float,
+    parent: str,
+    issuer: str | Sequence[str],
+    number: str,
+    place_date: str,
+    excerpt: Sequence[str] = (),
 ) -> tuple[Rect, Rect]:
-    """State style (NĐ 30): parent/issuer + rule + 'Số:' left; Quốc hiệu, tiêu ngữ right."""
+    """State style (NĐ 30): parent/issuer + rule + 'Số:' left; Quốc hiệu, tiêu ngữ right.
+
+    ``issuer`` may take several lines; ``excerpt`` is a công văn's trích yếu ("V/v ..."),
+    printed under the number in the left column.
+    """
     lx, lw = STATE_LEFT_COL
     rx, rw = STATE_RIGHT_COL
-    issuer_line = Line(issuer, "B", HEADER_SIZE)
-    y = draw_lines(pdf, [Line(parent, "", HEADER_SIZE), issuer_line], lx, lw, y0)
-    draw_rule(pdf, lx + lw / 2, y + 3, text_width(pdf, issuer_line) * 0.5)
+    issuer_lines = [Line(t, "B", HEADER_SIZE) for t in ([issuer] if isinstance(issuer, str)
+                                                         else issuer)]
+    y = draw_lines(pdf, [Line(parent, "", HEADER_SIZE), *issuer_lines], lx, lw, y0)
+    draw_rule(pdf, lx + lw / 2, y + 3, max(text_width(pdf, line) for line in issuer_lines) * 0.5)
     motto = Line("Độc lập - Tự do - Hạnh phúc", "B", BODY_SIZE)
     y_r = draw_lines(pdf, [Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", HEADER_SIZE), motto],
                      rx, rw, y0)
@@ -346,7 +375,9 @@ def draw_state_header(
     y_number = max(y, y_r) + 8
     y_end = draw_lines(pdf, [Line(number, "", BODY_SIZE)], lx, lw, y_number)
     draw_lines(pdf, [Line(place_date, "I", BODY_SIZE)], rx, rw, y_number)
-    return Rect(lx, y0, lw, y_end - y0), Rect(rx, y0, rw, y_end - y0)
+    if excerpt:
+        y_end = draw_lines(pdf, [Line(t, "", HEADER_SIZE) for t in excerpt], lx, lw, y_end + 2)
+    return Rect(lx, y0, lw, y_end - y0), Rect(rx, y0, rw, y_number + HEADER_LEADING - y0)
 
 
 def draw_title(pdf: FPDF, y: float, title: str, subject_lines: Sequence[str]) -> Rect:
@@ -488,9 +519,23 @@ def draw_table(pdf: FPDF, widths: Sequence[float], header: Sequence[str],
 # Expected values
 # --------------------------------------------------------------------------------------
 
+# Figure phrases as printed: "N lớp", "N lớp/M học viên" (also ", " "với", "HV"),
+# "N lớp (M học viên)" and, students first, "M học viên/N lớp".
 FIGURE_RE = re.compile(
-    r"^(\d+)\s*lớp(?:\s*(?:/|,|với)\s*([\d.]+)\s*(?:học viên|HV))?$"
+    r"^(?P<c>\d+)\s*lớp(?:\s*(?:/|,|với)\s*(?P<s>[\d.]+)\s*(?:học viên|HV))?$"
+    r"|^(?P<c2>\d+)\s*lớp\s*\((?P<s2>[\d.]+)\s*học viên\)$"
+    r"|^(?P<s3>[\d.]+)\s*học viên\s*/\s*(?P<c3>\d+)\s*lớp$"
 )
+
+
+def figure_numbers(text: str) -> tuple[int, int | None]:
+    """(classes, students) of a printed figure phrase; ValueError if it is not one."""
+    match = FIGURE_RE.match(text)
+    if not match:
+        raise ValueError(f"not a figure phrase: {text!r}")
+    classes = next(match[k] for k in ("c", "c2", "c3") if match[k])
+    students = next((match[k] for k in ("s", "s2", "s3") if match[k]), None)
+    return int(classes), int(students.replace(".", "")) if students else None
 
 
 @dataclass
@@ -520,11 +565,7 @@ class Expected:
     def fig(self, text: str, classes: int, students: int | None, label: str, period: str,
             school: str | None = None) -> str:
         """Record a figure and return its printed text, checking the numbers agree."""
-        match = FIGURE_RE.match(text)
-        if not match:
-            raise ValueError(f"not a figure phrase: {text!r}")
-        printed_students = int(match[2].replace(".", "")) if match[2] else None
-        if (int(match[1]), printed_students) != (classes, students):
+        if figure_numbers(text) != (classes, students):
             raise ValueError(f"figure text {text!r} disagrees with {classes}/{students}")
         self.figures.append(Figure(classes, students, school, label, period))
         self.must_print.append(text)
@@ -539,9 +580,13 @@ class Expected:
         self.must_print.append(printed)
         return printed
 
-    def ref(self, printed: str, kind: str, number: str, date: str | None) -> str:
-        """Record a cited document once; return its printed citation."""
-        if number not in printed or kind not in printed:
+    def ref(self, printed: str, kind: str, number: str, date: str | None,
+            kind_printed: bool = True) -> str:
+        """Record a cited document once; return its printed citation.
+
+        ``kind_printed=False`` for a citation without its type word ("văn bản số
+        1024/UBND-VX" is a công văn: the symbol has no type abbreviation)."""
+        if number not in printed or (kind_printed and kind not in printed):
             raise ValueError(f"citation {printed!r} does not show {kind} {number}")
         if all(r["number"] != number for r in self.references):
             self.references.append({"kind": kind, "number": number, "date": date})
@@ -570,6 +615,12 @@ CANONICAL_SCHOOLS: dict[str, str] = {
     "Trường Chính trị tỉnh Đắk Lắk": "Đắk Lắk",
     "Trường Chính trị tỉnh Đắk Nông": "Đắk Nông",
     "Trường Chính trị tỉnh Lâm Đồng": "Lâm Đồng",
+    "Trường Đào tạo cán bộ Lê Hồng Phong thành phố Hà Nội": "Hà Nội",
+    "Trường Chính trị Nguyễn Văn Cừ tỉnh Bắc Ninh": "Bắc Ninh",
+    "Trường Chính trị Tô Hiệu thành phố Hải Phòng": "Hải Phòng",
+    "Học viện Cán bộ Thành phố Hồ Chí Minh": "Hồ Chí Minh",
+    "Trường Chính trị tỉnh Bình Dương": "Bình Dương",
+    "Trường Chính trị tỉnh Bà Rịa - Vũng Tàu": "Bà Rịa - Vũng Tàu",
 }
 
 EXPECTED_KEYS = ("file", "document", "received_stamps", "references", "schools", "figures")
@@ -749,9 +800,9 @@ def scan_page(page: pdfium.PdfPage, angle: float, rng: np.random.Generator) -> b
     return buffer.getvalue()
 
 
-def build_scan(source: Path, path: Path) -> int:
+def build_scan(source: Path, path: Path, seed: int = SCAN_SEED) -> int:
     """Write an image-only PDF of ``source``; return its page count."""
-    rng = np.random.default_rng(SCAN_SEED)
+    rng = np.random.default_rng(seed)
     out = FPDF(unit="pt", format="A4")
     set_fixed_metadata(out, "Bản quét (mẫu thử)")  # no number: the scan must be OCRed
     out.set_auto_page_break(False)
@@ -1086,6 +1137,476 @@ def build_table(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Lay
 
 
 # --------------------------------------------------------------------------------------
+# Shared by the samples below: place-and-date line, list items, signers
+# --------------------------------------------------------------------------------------
+
+
+def place_date_line(place: str, iso_date: str) -> str:
+    """'Hà Nội, ngày 03 tháng 6 năm 2025' from ('Hà Nội', '2025-06-03'): the day always with
+    two digits, the month with two digits only for January and February (NĐ 30, HD 36)."""
+    year, month, day = (int(part) for part in iso_date.split("-"))
+    month_text = f"{month:02d}" if month < 3 else str(month)
+    return f"{place}, ngày {day:02d} tháng {month_text} năm {year}"
+
+
+def item_value(line: str) -> str:
+    """A 'Kính gửi' or 'Nơi nhận' line as recorded: no leading '- ', no trailing ',;.'."""
+    return line.removeprefix("- ").rstrip(",;.").strip()
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Expected signer values; the printed titles are their capitals (drift-proof)."""
+
+    name: str
+    position: str
+    capacity: str | None = None
+    name_in_capitals: bool = False
+
+    def authority_lines(self) -> tuple[Line, ...]:
+        titles = (self.capacity, self.position) if self.capacity else (self.position,)
+        return tuple(Line(title.upper(), "B", BODY_SIZE) for title in titles)
+
+    @property
+    def printed_name(self) -> str:
+        return self.name.upper() if self.name_in_capitals else self.name
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "position": self.position, "capacity": self.capacity}
+
+
+def signer_closing(title: Line, recipients: tuple[str, ...], signer: Signer,
+                   gap: float = 70.0) -> Closing:
+    return Closing(recipients_title=title, recipients=recipients,
+                   authority_lines=signer.authority_lines(), signer_name=signer.printed_name,
+                   signature_gap=gap)
+
+
+def closing_must_print(closing: Closing) -> list[str]:
+    return [*(line.text for line in closing.authority_lines), closing.signer_name,
+            *closing.recipients]
+
+
+def draw_addressees(pdf: FPDF, y: float, addressees: Sequence[str], size: float = 14.0) -> Rect:
+    """'Kính gửi:' followed by one addressee per line, the lines aligned after the label."""
+    label = Line("Kính gửi:", "", size)
+    leading = size * 1.2
+    x = LEFT + 60.0
+    label_w = text_width(pdf, label) + 6.0
+    draw_lines(pdf, [label], x, label_w, y, align="L", leading=leading)
+    lines = [Line(a, "", size) for a in addressees]
+    x_list = x + label_w
+    y_end = draw_lines(pdf, lines, x_list, PAGE_W - RIGHT - x_list, y, align="L",
+                       leading=leading)
+    list_w = max(text_width(pdf, line) for line in lines) + 6.0
+    return Rect(x, y, x_list + list_w - x, y_end - y)
+
+
+# --------------------------------------------------------------------------------------
+# (c3) Công văn (state style, no type title, trích yếu under the number): Số: 85/TĐT-ĐT
+# --------------------------------------------------------------------------------------
+
+CV_PARENT = "Thành ủy Hà Nội"
+CV_ISSUER = "Trường Đào tạo cán bộ Lê Hồng Phong thành phố Hà Nội"
+CV_ISSUER_LINES = ("TRƯỜNG ĐÀO TẠO CÁN BỘ", "LÊ HỒNG PHONG")
+CV_NUMBER = "85/TĐT-ĐT"
+CV_PLACE, CV_DATE = "Hà Nội", "2025-06-03"
+CV_EXCERPT = ("V/v báo cáo số liệu đào tạo", "năm 2024")  # the trích yếu, as printed
+CV_ADDRESSEES = ("- Ban Tổ chức Thành ủy Hà Nội;", "- Học viện Chính trị khu vực I.")
+CV_SIGNER = Signer("Đỗ Minh Tuấn", "Trưởng phòng Đào tạo", "TL. Hiệu trưởng",
+                   name_in_capitals=True)
+CV_CLOSING = signer_closing(
+    Line("Nơi nhận:", "BI", 12.0),
+    ("- Như trên;", "- Ban Giám hiệu (để b/c);", "- Lưu: VT, ĐT."),
+    CV_SIGNER,
+)
+CV_YEAR = "2024"
+CV_QUARTER = "2025-Q1"
+
+
+def cv_expected() -> Expected:
+    return Expected(document={
+        "number": CV_NUMBER,
+        "type": "Công văn",
+        "issuer": CV_ISSUER,
+        "parent_issuer": CV_PARENT,
+        "place": CV_PLACE,
+        "date": CV_DATE,
+        "subject": " ".join(CV_EXCERPT).removeprefix("V/v "),
+        "signers": [CV_SIGNER.as_dict()],
+        "recipients": [item_value(r) for r in (*CV_ADDRESSEES, *CV_CLOSING.recipients)],
+    })
+
+
+def cv_paragraphs(exp: Expected) -> list[Para]:
+    bac_ninh = "Trường Chính trị Nguyễn Văn Cừ tỉnh Bắc Ninh"
+    hai_phong = "Trường Chính trị Tô Hiệu thành phố Hải Phòng"
+    paras: list[Para] = []
+    add = paras.append
+    letter = exp.ref("văn bản số 1024/UBND-VX ngày 12/3/2025", "Công văn", "1024/UBND-VX",
+                     "2025-03-12", kind_printed=False)
+    own_short = exp.school("Trường Đào tạo cán bộ Lê Hồng Phong", CV_ISSUER)
+    add(Para(f"Thực hiện {letter} của Ủy ban nhân dân Thành phố về việc tổng hợp số liệu đào "
+             "tạo, bồi dưỡng cán bộ, công chức, viên chức năm 2024 và theo đề nghị của Ban Tổ "
+             f"chức Thành ủy, {own_short} báo cáo số liệu đào tạo, bồi dưỡng năm 2024 và quý "
+             "I/2025 như sau:"))
+    add(Para("1. Kết quả đào tạo, bồi dưỡng năm 2024", "h2"))
+    items = (  # (category as printed, figure text, classes, students)
+        ("Trung cấp lý luận chính trị hệ không tập trung", "34 lớp/2.386 học viên", 34, 2386),
+        ("Bồi dưỡng ngạch chuyên viên và chuyên viên chính", "18 lớp, 1.264 học viên", 18,
+         1264),
+        ("Bồi dưỡng lãnh đạo, quản lý cấp phòng và tương đương", "12 lớp với 815 học viên", 12,
+         815),
+        ("Bồi dưỡng nghiệp vụ công tác xây dựng Đảng ở cơ sở", "22 lớp/1.277 học viên", 22,
+         1277),
+    )
+    total_c = sum(item[2] for item in items)
+    total_s = sum(item[3] for item in items)
+    total = exp.fig(f"{total_c} lớp với {vn_int(total_s)} học viên", total_c, total_s,
+                    "tổ chức năm 2024", CV_YEAR, CV_ISSUER)
+    add(Para(f"Năm 2024, {exp.school(own_short, CV_ISSUER)} đã tổ chức {total}, đạt 104,2% kế "
+             "hoạch năm. Cụ thể:"))
+    for index, (label, text, classes, students) in enumerate(items):
+        end = "." if index == len(items) - 1 else ";"
+        add(Para(f"- {label}: {exp.fig(text, classes, students, label, CV_YEAR)}{end}"))
+    circular = exp.ref("Thông tư số 01/2018/TT-BNV", "Thông tư", "01/2018/TT-BNV", None)
+    add(Para("Số liệu chi tiết theo từng đối tượng được tổng hợp theo mẫu biểu quy định tại "
+             f"{circular} của Bộ Nội vụ (gửi kèm theo)."))
+    add(Para("2. Số liệu quý I/2025", "h2"))
+    quarter = exp.fig("17 lớp với 1.148 học viên", 17, 1148, "khai giảng quý I/2025",
+                      CV_QUARTER)
+    add(Para(f"Trong quý I/2025, Nhà trường đã khai giảng {quarter}; có 604 học viên tốt "
+             "nghiệp, trong đó 71 học viên tốt nghiệp loại giỏi."))
+    add(Para("3. Số liệu của các trường bạn", "h2"))
+    nvc = exp.school("Trường Chính trị Nguyễn Văn Cừ", bac_ninh)
+    nvc_fig = exp.fig("1.250 học viên/22 lớp", 22, 1250, "đang quản lý, giảng dạy quý I/2025",
+                      CV_QUARTER, bac_ninh)
+    add(Para("Theo số liệu trao đổi tại Hội nghị giao ban các trường chính trị khu vực đồng "
+             f"bằng sông Hồng, trong quý I/2025 {nvc} đang quản lý, giảng dạy {nvc_fig}, chủ "
+             "yếu là các lớp trung cấp lý luận chính trị."))
+    to_hieu = exp.school("Trường Chính trị Tô Hiệu Hải Phòng", hai_phong)
+    to_hieu_fig = exp.fig("09 lớp (512 học viên)", 9, 512,
+                          "Bồi dưỡng lãnh đạo, quản lý cấp phòng", CV_QUARTER, hai_phong)
+    add(Para(f"Cũng trong quý I/2025, {to_hieu} đã khai giảng {to_hieu_fig} bồi dưỡng lãnh "
+             "đạo, quản lý cấp phòng cho cán bộ các quận, huyện."))
+    add(Para("Nhà trường đề nghị Ban Tổ chức Thành ủy tiếp tục quan tâm chỉ đạo công tác chiêu "
+             "sinh các lớp trung cấp lý luận chính trị năm 2025, bảo đảm đúng đối tượng, đủ số "
+             "lượng theo kế hoạch."))
+    add(Para(f"{exp.school(CV_ISSUER, CV_ISSUER)} trân trọng báo cáo./."))
+    return paras
+
+
+def build_cv(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout]:
+    pdf = ReportPDF(fonts, f"Công văn số {CV_NUMBER} (mẫu thử)")
+    pdf.add_page()
+    layout = Layout()
+    number = f"Số: {CV_NUMBER}"
+    date_line = place_date_line(CV_PLACE, CV_DATE)
+    left, right = draw_state_header(pdf, TOP, CV_PARENT.upper(), CV_ISSUER_LINES, number,
+                                    date_line, excerpt=CV_EXCERPT)
+    kinh_gui = draw_addressees(pdf, left.bottom + 16, CV_ADDRESSEES)
+    layout.blocks.update(header_left=left, header_right=right, kinh_gui=kinh_gui)
+    assert_disjoint(layout.blocks)
+    pdf.set_y(kinh_gui.bottom + 10)
+    exp = cv_expected()
+    write_paragraphs(pdf, cv_paragraphs(exp))
+    recipients, signer, _ = draw_closing(pdf, CV_CLOSING)
+    layout.blocks.update(recipients=recipients, signature_block=signer)
+    layout.closing_page = layout.pages = pdf.page_no()
+    pdf.output(str(path))
+    verify_text_layer(path, [
+        number, date_line, *CV_ISSUER_LINES, " ".join(CV_EXCERPT),
+        "Kính gửi: " + " ".join(CV_ADDRESSEES), *exp.must_print,
+        *closing_must_print(CV_CLOSING),
+    ])
+    return exp.as_json(path.stem), layout
+
+
+# --------------------------------------------------------------------------------------
+# (c4) Party-style plan after the 2025 merger, category table: Số 07-KH/HVCB
+# --------------------------------------------------------------------------------------
+
+KH_PARENT = "Thành ủy Thành phố Hồ Chí Minh"
+KH_ISSUER = "Học viện Cán bộ Thành phố Hồ Chí Minh"
+KH_NUMBER = "07-KH/HVCB"
+KH_PLACE, KH_DATE = "Thành phố Hồ Chí Minh", "2025-07-15"
+KH_SUBJECT_LINES = ("Mở lớp bồi dưỡng", "6 tháng cuối năm 2025")
+# The long place name needs a wider right column (and 12 pt) than the default Party header.
+KH_HEADER_COLUMNS = ((LEFT, 214.5), (300.0, PAGE_W - RIGHT - 300.0))
+KH_PERIOD = "2025-H2"
+KH_TABLE_TITLE = "Dự kiến số lớp, số học viên 6 tháng cuối năm 2025"
+KH_TOTAL_LABEL = "Cộng"
+# (course category, classes, students) — one table row per category, no school.
+KH_ROWS: tuple[tuple[str, int, int], ...] = (
+    ("Trung cấp lý luận chính trị", 24, 1920),
+    ("Bồi dưỡng ngạch chuyên viên chính", 8, 560),
+    ("Bồi dưỡng ngạch chuyên viên", 10, 720),
+    ("Bồi dưỡng lãnh đạo, quản lý cấp phòng", 9, 585),
+    ("Bồi dưỡng cán bộ, công chức cấp xã", 13, 595),
+)
+KH_SIGNER = Signer("Phạm Quang Vinh", "Giám đốc", "T/M Ban Giám đốc")
+KH_CLOSING = signer_closing(
+    Line("Nơi nhận:", "BIU", 12.0),
+    (
+        "- Thường trực Thành ủy (để b/c),",
+        "- Ban Tổ chức Thành ủy,",
+        "- Các khoa, phòng, cơ sở,",
+        "- Lưu VP, P.QLĐT.",
+    ),
+    KH_SIGNER,
+)
+
+
+def kh_expected() -> Expected:
+    return Expected(document={
+        "number": KH_NUMBER,
+        "type": "Kế hoạch",
+        "issuer": KH_ISSUER,
+        "parent_issuer": KH_PARENT,
+        "place": KH_PLACE,
+        "date": KH_DATE,
+        "subject": " ".join(KH_SUBJECT_LINES),
+        "signers": [KH_SIGNER.as_dict()],
+        "recipients": [item_value(r) for r in KH_CLOSING.recipients],
+    })
+
+
+def kh_intro(exp: Expected) -> list[Para]:
+    binh_duong = "Trường Chính trị tỉnh Bình Dương"
+    ba_ria = "Trường Chính trị tỉnh Bà Rịa - Vũng Tàu"
+    decision = exp.ref("Quyết định số 18-QĐ/TU ngày 01-7-2025 của Ban Thường vụ Thành ủy",
+                       "Quyết định", "18-QĐ/TU", "2025-07-01")
+    plan = exp.ref("Kế hoạch số 36-KH/TU ngày 10-01-2025", "Kế hoạch", "36-KH/TU",
+                   "2025-01-10")
+    academy = exp.school(KH_ISSUER, KH_ISSUER)
+    old_bd = exp.school(f"{binh_duong} (cũ)", binh_duong)
+    old_br = exp.school(f"{ba_ria} (cũ)", ba_ria)
+    total_c = sum(row[1] for row in KH_ROWS)
+    total_s = sum(row[2] for row in KH_ROWS)
+    total = exp.fig(f"{total_c} lớp với {vn_int(total_s)} học viên", total_c, total_s,
+                    "dự kiến mở 6 tháng cuối năm 2025", KH_PERIOD, KH_ISSUER)
+    return [
+        Para(f"Căn cứ {decision} về việc hợp nhất các trường chính trị vào Học viện Cán bộ "
+             f"Thành phố; {plan} của Ban Thường vụ Thành ủy về đào tạo, bồi dưỡng cán bộ, "
+             f"công chức năm 2025, Ban Giám đốc {academy} xây dựng Kế hoạch mở lớp bồi dưỡng "
+             "6 tháng cuối năm 2025 như sau:"),
+        Para("I. MỤC ĐÍCH, YÊU CẦU", "h1"),
+        Para("- Hoàn thành chỉ tiêu đào tạo, bồi dưỡng cán bộ năm 2025 được Ban Thường vụ "
+             "Thành ủy giao, đáp ứng yêu cầu chuẩn hóa đội ngũ cán bộ của Thành phố sau sắp "
+             "xếp đơn vị hành chính."),
+        Para("- Tổ chức thống nhất chương trình, lịch học tại các cơ sở của Học viện; bảo đảm "
+             "chất lượng, tiết kiệm, hiệu quả."),
+        Para("II. NỘI DUNG", "h1"),
+        Para("1. Quy mô mở lớp", "h2"),
+        Para("Từ ngày 01/7/2025, Học viện tổ chức đào tạo, bồi dưỡng tại 03 cơ sở: trụ sở "
+             f"chính; cơ sở Thủ Dầu Một, là trụ sở của {old_bd}; cơ sở Bà Rịa, là trụ sở của "
+             f"{old_br}."),
+        Para(f"Trong 6 tháng cuối năm 2025, {academy} dự kiến mở {total}; chi tiết theo loại "
+             "lớp như sau:"),
+    ]
+
+
+def kh_rows(exp: Expected) -> list[TableRow]:
+    rows = []
+    for number, (category, classes, students) in enumerate(KH_ROWS, start=1):
+        exp.figures.append(Figure(classes, students, None, category, KH_PERIOD))
+        rows.append(TableRow((str(number), category, str(classes), vn_int(students))))
+    total_c = sum(row[1] for row in KH_ROWS)
+    total_s = sum(row[2] for row in KH_ROWS)
+    exp.figures.append(Figure(total_c, total_s, None, KH_TOTAL_LABEL, KH_PERIOD))
+    rows.append(TableRow((KH_TOTAL_LABEL, str(total_c), vn_int(total_s)), bold=True,
+                         span_first_two=True))
+    return rows
+
+
+def kh_after(exp: Expected) -> list[Para]:
+    paras: list[Para] = []
+    add = paras.append
+    commune = exp.fig("05 lớp/310 học viên", 5, 310,
+                      "Bồi dưỡng cán bộ, công chức cấp xã tại cơ sở Bà Rịa", KH_PERIOD)
+    add(Para("Lớp bồi dưỡng cán bộ, công chức cấp xã được tổ chức đồng thời tại ba cơ sở; "
+             f"riêng cơ sở Bà Rịa dự kiến mở {commune} cho cán bộ các xã, phường, đặc khu mới "
+             "thành lập."))
+    school_year = exp.fig("06 lớp với 420 học viên", 6, 420,
+                          "Trung cấp lý luận chính trị hệ tập trung, tuyển sinh năm học "
+                          "2025-2026", "2025-2026")
+    add(Para("Đối với hệ tập trung, trong năm học 2025-2026 Học viện dự kiến tuyển sinh "
+             f"{school_year} trung cấp lý luận chính trị, khai giảng trong tháng 9/2025."))
+    add(Para("2. Thời gian, địa điểm", "h2"))
+    add(Para("Các lớp bồi dưỡng khai giảng từ tháng 8 đến tháng 11 năm 2025 và kết thúc trước "
+             "ngày 31/12/2025; các lớp trung cấp lý luận chính trị học theo chương trình của "
+             "Học viện Chính trị quốc gia Hồ Chí Minh."))
+    add(Para("3. Kinh phí", "h2"))
+    add(Para("Kinh phí thực hiện từ nguồn ngân sách Thành phố giao cho Học viện năm 2025 và các "
+             "nguồn hợp pháp khác theo quy định."))
+    add(Para("III. TỔ CHỨC THỰC HIỆN", "h1"))
+    add(Para("- Phòng Quản lý đào tạo chủ trì, phối hợp với các khoa và các cơ sở xây dựng lịch "
+             "học, chiêu sinh; báo cáo Ban Giám đốc kết quả thực hiện trước ngày 15/12/2025."))
+    add(Para("- Các khoa chuyên môn bố trí giảng viên, cập nhật nội dung bài giảng phù hợp với "
+             "mô hình chính quyền địa phương hai cấp."))
+    return paras
+
+
+def build_kh(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout]:
+    pdf = ReportPDF(fonts, f"Kế hoạch số {KH_NUMBER} (mẫu thử)")
+    pdf.add_page()
+    layout = Layout()
+    issuer = [Line(KH_PARENT.upper(), "", HEADER_SIZE), Line("HỌC VIỆN CÁN BỘ", "B", HEADER_SIZE)]
+    number = f"Số {KH_NUMBER}"
+    date_line = place_date_line(KH_PLACE, KH_DATE)
+    left, right = draw_party_header(pdf, TOP, issuer, number, date_line,
+                                    columns=KH_HEADER_COLUMNS, date_size=HEADER_SIZE)
+    title = draw_title(pdf, left.bottom + 18, "KẾ HOẠCH", KH_SUBJECT_LINES)
+    layout.blocks.update(header_left=left, header_right=right, title=title)
+    assert_disjoint(layout.blocks)
+    pdf.set_y(title.bottom + 12)
+    exp = kh_expected()
+    write_paragraphs(pdf, kh_intro(exp))
+    rows = kh_rows(exp)
+    y = draw_lines(pdf, [Line(KH_TABLE_TITLE.upper(), "B", 12.0)], LEFT, TEXT_W,
+                   pdf.get_y() + 2, leading=16.0)
+    pdf.set_y(y + 4)
+    layout.blocks["table"] = draw_table(pdf, (40.0, 255.0, 66.0, 90.0),
+                                        ("STT", "Loại lớp", "Số lớp", "Số học viên"), rows)
+    pdf.set_y(layout.blocks["table"].bottom + 10)
+    write_paragraphs(pdf, kh_after(exp))
+    recipients, signer, _ = draw_closing(pdf, KH_CLOSING)
+    layout.blocks.update(recipients=recipients, signature_block=signer)
+    layout.closing_page = layout.pages = pdf.page_no()
+    pdf.output(str(path))
+    table_text = [cell for row in rows for cell in row.cells]
+    verify_text_layer(path, [number, date_line, "ĐẢNG CỘNG SẢN VIỆT NAM", KH_PARENT.upper(),
+                             "KẾ HOẠCH " + " ".join(KH_SUBJECT_LINES), *exp.must_print,
+                             *table_text, *closing_must_print(KH_CLOSING)])
+    return exp.as_json(path.stem), layout
+
+
+# --------------------------------------------------------------------------------------
+# (c5) Party-style notice with an incoming stamp, committed only as a scan: Số 15-TB/TCT
+# --------------------------------------------------------------------------------------
+
+TB_SOURCE_STEM = "tb-15-TB-TCT"  # the born-digital source; not committed
+TB_SCAN_SEED = 15
+TB_PARENT = "Tỉnh ủy Nghệ An"
+TB_ISSUER = "Trường Chính trị tỉnh Nghệ An"
+TB_NUMBER = "15-TB/TCT"
+TB_PLACE, TB_DATE = "Nghệ An", "2023-10-02"
+TB_SUBJECT_LINES = ("kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2023",
+                    "và kế hoạch mở lớp 6 tháng cuối năm 2023")
+# Incoming-mail stamp of the receiving office: (receiver as recorded, number, ISO date).
+TB_STAMP = ("Sở Nội vụ tỉnh Nghệ An", "1234", "2023-10-05")
+TB_SIGNER = Signer("Hoàng Văn Thành", "Hiệu trưởng")
+TB_CLOSING = signer_closing(
+    Line("Nơi nhận:", "BIU", 12.0),
+    (
+        "- Ban Tổ chức Tỉnh ủy (để b/c),",
+        "- Sở Nội vụ tỉnh Nghệ An,",
+        "- Các huyện ủy, thị ủy, thành ủy,",
+        "- Lưu VT, P.QLĐT.",
+    ),
+    TB_SIGNER,
+)
+
+
+def tb_stamp_lines() -> tuple[Line, ...]:
+    receiver, number, iso_date = TB_STAMP
+    year, month, day = iso_date.split("-")
+    return (
+        Line(receiver.upper(), "B", 9.0),
+        Line("CÔNG VĂN ĐẾN", "B", 9.0),
+        Line(f"Số: {number}", "", 9.0),
+        Line(f"Ngày: {day}/{month}/{year}", "", 9.0),
+    )
+
+
+def tb_expected() -> Expected:
+    receiver, number, iso_date = TB_STAMP
+    return Expected(
+        document={
+            "number": TB_NUMBER,
+            "type": "Thông báo",
+            "issuer": TB_ISSUER,
+            "parent_issuer": TB_PARENT,
+            "place": TB_PLACE,
+            "date": TB_DATE,
+            "subject": " ".join(TB_SUBJECT_LINES),
+            "signers": [TB_SIGNER.as_dict()],
+            "recipients": [item_value(r) for r in TB_CLOSING.recipients],
+        },
+        received_stamps=[{"receiver": receiver, "number": number, "date": iso_date}],
+    )
+
+
+def tb_paragraphs(exp: Expected) -> list[Para]:
+    ha_tinh = "Trường Chính trị Trần Phú tỉnh Hà Tĩnh"
+    paras: list[Para] = []
+    add = paras.append
+    plan = exp.ref("Kế hoạch số 118-KH/TU ngày 15-8-2023 của Ban Thường vụ Tỉnh ủy",
+                   "Kế hoạch", "118-KH/TU", "2023-08-15")
+    own = exp.school(TB_ISSUER, TB_ISSUER)
+    add(Para(f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức năm 2023, {own} thông "
+             "báo kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2023 và kế hoạch mở lớp 6 tháng "
+             "cuối năm 2023 như sau:"))
+    add(Para("1. Kết quả 6 tháng đầu năm 2023", "h2"))
+    done = exp.fig("38 lớp với 2.415 học viên", 38, 2415, "tổ chức 6 tháng đầu năm 2023",
+                   "2023-H1", TB_ISSUER)
+    add(Para(f"Trong 6 tháng đầu năm 2023, {exp.school(TB_ISSUER, TB_ISSUER)} đã tổ chức "
+             f"{done}, đạt 52,6% kế hoạch năm; 100% học viên được đánh giá hoàn thành chương "
+             "trình."))
+    partner = exp.school(ha_tinh, ha_tinh)
+    partner_fig = exp.fig("27 lớp/1.690 học viên", 27, 1690, "tổ chức 6 tháng đầu năm 2023",
+                          "2023-H1", ha_tinh)
+    add(Para(f"Trong Cụm thi đua, {partner} đã tổ chức {partner_fig} trong cùng kỳ; hai trường "
+             "đã phối hợp tổ chức hội thảo khoa học về nâng cao chất lượng đào tạo trung cấp "
+             "lý luận chính trị."))
+    add(Para("2. Kế hoạch mở lớp 6 tháng cuối năm 2023", "h2"))
+    plan_fig = exp.fig("29 lớp với 1.850 học viên", 29, 1850, "dự kiến mở 6 tháng cuối năm 2023",
+                       "2023-H2")
+    add(Para(f"Trong 6 tháng cuối năm 2023, Nhà trường dự kiến mở {plan_fig}. Trong đó có "
+             f"{exp.fig('12 lớp', 12, None, 'Trung cấp lý luận chính trị hệ không tập trung', '2023-H2')} "
+             "Trung cấp lý luận chính trị hệ không tập trung mở tại các huyện, thị xã."))
+    add(Para("Đề nghị các huyện ủy, thị ủy, thành ủy và các sở, ban, ngành cấp tỉnh quan tâm cử "
+             "cán bộ tham gia học tập đúng đối tượng, đủ số lượng theo kế hoạch./."))
+    return paras
+
+
+def build_tb(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout]:
+    """The born-digital notice (the source of the scan)."""
+    pdf = ReportPDF(fonts, f"Thông báo số {TB_NUMBER} (mẫu thử)")
+    pdf.add_page()
+    layout = Layout()
+    stamp_lines = tb_stamp_lines()
+    stamp = draw_box(pdf, stamp_lines, 40.0, 10.0, 175.0, STAMP_RED, align="C")
+    issuer = [Line(TB_PARENT.upper(), "", HEADER_SIZE), Line("TRƯỜNG CHÍNH TRỊ", "B", HEADER_SIZE)]
+    number = f"Số {TB_NUMBER}"
+    date_line = place_date_line(TB_PLACE, TB_DATE)
+    left, right = draw_party_header(pdf, 66.0, issuer, number, date_line)
+    title = draw_title(pdf, left.bottom + 16, "THÔNG BÁO", TB_SUBJECT_LINES)
+    layout.blocks.update(stamp=stamp, header_left=left, header_right=right, title=title)
+    assert_disjoint(layout.blocks)
+    pdf.set_y(title.bottom + 12)
+    exp = tb_expected()
+    write_paragraphs(pdf, tb_paragraphs(exp))
+    recipients, signer, _ = draw_closing(pdf, TB_CLOSING)
+    layout.blocks.update(recipients=recipients, signature_block=signer)
+    layout.closing_page = layout.pages = pdf.page_no()
+    pdf.output(str(path))
+    verify_text_layer(path, [number, date_line, *(line.text for line in stamp_lines),
+                             "THÔNG BÁO " + " ".join(TB_SUBJECT_LINES), *exp.must_print,
+                             *closing_must_print(TB_CLOSING)])
+    return exp.as_json(path.stem), layout
+
+
+def build_tb_scan(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout]:
+    """Render the notice born-digital in a temporary directory, commit only its scan."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / f"{TB_SOURCE_STEM}.pdf"
+        expected, layout = build_tb(fonts, source)
+        build_scan(source, path, seed=TB_SCAN_SEED)
+    return {**expected, "file": path.stem}, layout
+
+
+# --------------------------------------------------------------------------------------
 # Verification, environment record, entry point
 # --------------------------------------------------------------------------------------
 
@@ -1152,13 +1673,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     fonts = find_fonts()
     layouts: dict[str, Layout] = {}
-    builders = ((SEED_STEM, build_seed), (GOV_STEM, build_gov), (TABLE_STEM, build_table))
+    builders = ((SEED_STEM, build_seed), (GOV_STEM, build_gov), (TABLE_STEM, build_table),
+                (CV_STEM, build_cv), (KH_STEM, build_kh))
     for stem, builder in builders:
         expected, layouts[stem] = builder(fonts, out / f"{stem}.pdf")
         write_json(out / "expected" / f"{stem}.json", expected)
     if not args.no_scan:
         build_scan(out / f"{SEED_STEM}.pdf", out / f"{SCAN_STEM}.pdf")
         write_json(out / "expected" / f"{SCAN_STEM}.json", seed_expected(SCAN_STEM))
+        expected, layouts[TB_STEM] = build_tb_scan(fonts, out / f"{TB_STEM}.pdf")
+        write_json(out / "expected" / f"{TB_STEM}.json", expected)
     write_json(out / "build-info.json", build_environment(fonts))
     if args.verbose:
         for stem, layout in layouts.items():

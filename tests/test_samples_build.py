@@ -27,9 +27,15 @@ SEED = "seed-51-BC-CTD"
 SCAN = "seed-51-BC-CTD-scan"
 GOV = "gov-12-BC-TCT"
 TABLE = "table-03-BC-CTĐ"
-ALL_STEMS = (SEED, SCAN, GOV, TABLE)
-BORN_DIGITAL = (SEED, GOV, TABLE)
-PAGE_COUNTS = {SEED: 8, SCAN: 8, GOV: 2, TABLE: 2}
+CV = "cv-85-TCT-DT"
+KH = "kh-07-KH-HVCB"
+TB_SCAN = "tb-15-TB-TCT-scan"
+ALL_STEMS = (SEED, SCAN, GOV, TABLE, CV, KH, TB_SCAN)
+BORN_DIGITAL = (SEED, GOV, TABLE, CV, KH)
+OWN_BORN_DIGITAL = (GOV, TABLE, CV, KH)  # fictitious: expected values generated with the text
+SCANS = {SCAN: 4.5e6, TB_SCAN: 1.5e6}  # stem: size limit in bytes
+PAGE_COUNTS = {SEED: 8, SCAN: 8, GOV: 2, TABLE: 2, CV: 1, KH: 2, TB_SCAN: 1}
+A4 = (595.28, 841.89)
 
 EXPECTED_KEYS = ["file", "document", "received_stamps", "references", "schools", "figures"]
 DOCUMENT_KEYS = {
@@ -44,7 +50,8 @@ DOCUMENT_KEYS = {
     "recipients",
 }
 FIGURE_KEYS = {"classes", "students", "school", "label", "period"}
-PERIOD_RE = re.compile(r"^\d{4}(-H[12])?$")
+# 2021, 2021-H1 (half year), 2025-Q1 (quarter), 2025-2026 (school year)
+PERIOD_RE = re.compile(r"^\d{4}(-H[12]|-Q[1-4]|-\d{4})?$")
 
 
 def load_make_samples() -> ModuleType:
@@ -163,6 +170,39 @@ def test_every_pdf_opens_with_the_right_page_count(built: Path, same_environment
                 "TM. CỤM THI ĐUA",
             ],
         ),
+        (
+            CV,
+            [
+                "THÀNH ỦY HÀ NỘI TRƯỜNG ĐÀO TẠO CÁN BỘ LÊ HỒNG PHONG",
+                "Số: 85/TĐT-ĐT",
+                "V/v báo cáo số liệu đào tạo năm 2024",
+                "Hà Nội, ngày 03 tháng 6 năm 2025",
+                "Kính gửi: - Ban Tổ chức Thành ủy Hà Nội; - Học viện Chính trị khu vực I.",
+                "văn bản số 1024/UBND-VX ngày 12/3/2025",
+                "Thông tư số 01/2018/TT-BNV",
+                "Trường Chính trị Nguyễn Văn Cừ đang quản lý, giảng dạy 1.250 học viên/22 lớp",
+                "09 lớp (512 học viên)",
+                "TL. HIỆU TRƯỞNG TRƯỞNG PHÒNG ĐÀO TẠO",
+                "ĐỖ MINH TUẤN",
+            ],
+        ),
+        (
+            KH,
+            [
+                "THÀNH ỦY THÀNH PHỐ HỒ CHÍ MINH",
+                "HỌC VIỆN CÁN BỘ",
+                "Số 07-KH/HVCB",
+                "Thành phố Hồ Chí Minh, ngày 15 tháng 7 năm 2025",
+                "KẾ HOẠCH Mở lớp bồi dưỡng 6 tháng cuối năm 2025",
+                "Trường Chính trị tỉnh Bình Dương (cũ)",
+                "Trường Chính trị tỉnh Bà Rịa - Vũng Tàu (cũ)",
+                "STT Loại lớp Số lớp Số học viên",
+                "1 Trung cấp lý luận chính trị 24 1.920",
+                "Cộng 64 4.380",
+                "năm học 2025-2026",
+                "T/M BAN GIÁM ĐỐC GIÁM ĐỐC",
+            ],
+        ),
     ],
 )
 def test_born_digital_text_layer(built: Path, stem: str, phrases: list[str]) -> None:
@@ -179,14 +219,14 @@ def test_seed_drops_ocr_noise_and_italic_markers(built: Path) -> None:
         assert noise not in text
 
 
-def test_scan_is_image_only(built: Path) -> None:
-    document = pdfium.PdfDocument(str(built / f"{SCAN}.pdf"))
-    seed = pdfium.PdfDocument(str(built / f"{SEED}.pdf"))
+@pytest.mark.parametrize("stem", list(SCANS))
+def test_scan_is_image_only(built: Path, stem: str) -> None:
+    document = pdfium.PdfDocument(str(built / f"{stem}.pdf"))
     try:
         for index in range(len(document)):
             page = document[index]
             assert page.get_textpage().count_chars() == 0
-            assert page.get_size() == pytest.approx(seed[index].get_size(), abs=0.01)
+            assert page.get_size() == pytest.approx(A4, abs=0.01)
             objects = list(page.get_objects())
             assert [obj.type for obj in objects] == [pdfium.raw.FPDF_PAGEOBJ_IMAGE]
             width_px, height_px = objects[0].get_px_size()
@@ -195,8 +235,7 @@ def test_scan_is_image_only(built: Path) -> None:
             assert objects[0].get_filters() == ["DCTDecode"]
     finally:
         document.close()
-        seed.close()
-    assert (built / f"{SCAN}.pdf").stat().st_size < 4.5e6
+    assert (built / f"{stem}.pdf").stat().st_size < SCANS[stem]
 
 
 def check_expected(data: dict, stem: str) -> None:
@@ -250,7 +289,7 @@ def test_table_total_row_is_the_column_sum(built: Path) -> None:
 
 
 def test_own_samples_print_every_expected_number(built: Path) -> None:
-    for stem in (GOV, TABLE):
+    for stem in OWN_BORN_DIGITAL:
         text = flat_text(built / f"{stem}.pdf")
         data = json.loads((built / "expected" / f"{stem}.json").read_text(encoding="utf-8"))
         printed = {int(n.replace(".", "")) for n in re.findall(r"\d[\d.]*\d|\d", text)}
@@ -261,12 +300,68 @@ def test_own_samples_print_every_expected_number(built: Path) -> None:
             assert reference["number"] in text
 
 
+def test_category_table_rows_have_no_school(built: Path) -> None:
+    data = json.loads((built / "expected" / f"{KH}.json").read_text(encoding="utf-8"))
+    figures = data["figures"]
+    total_index = next(i for i, f in enumerate(figures) if f["label"] == "Cộng")
+    categories = [row[0] for row in make_samples.KH_ROWS]
+    rows = figures[total_index - len(categories):total_index]
+    assert [f["label"] for f in rows] == categories
+    assert all(f["school"] is None and f["period"] == "2025-H2" for f in [*rows, figures[total_index]])
+    assert figures[total_index]["classes"] == sum(f["classes"] for f in rows)
+    assert figures[total_index]["students"] == sum(f["students"] for f in rows)
+    assert any(f["period"] == "2025-2026" for f in figures)
+
+
+def test_recipients_are_addressees_then_noi_nhan(built: Path) -> None:
+    data = json.loads((built / "expected" / f"{CV}.json").read_text(encoding="utf-8"))
+    assert data["document"]["recipients"] == [
+        "Ban Tổ chức Thành ủy Hà Nội",
+        "Học viện Chính trị khu vực I",
+        "Như trên",
+        "Ban Giám hiệu (để b/c)",
+        "Lưu: VT, ĐT",
+    ]
+    assert data["document"]["subject"] == "báo cáo số liệu đào tạo năm 2024"
+
+
+def test_notice_scan_expected_values(built: Path) -> None:
+    data = json.loads((built / "expected" / f"{TB_SCAN}.json").read_text(encoding="utf-8"))
+    assert data["document"]["place"] == "Nghệ An"
+    assert data["received_stamps"] == [
+        {"receiver": "Sở Nội vụ tỉnh Nghệ An", "number": "1234", "date": "2023-10-05"}
+    ]
+    assert data["references"] == [{"kind": "Kế hoạch", "number": "118-KH/TU", "date": "2023-08-15"}]
+    assert {f["period"] for f in data["figures"]} == {"2023-H1", "2023-H2"}
+    assert not (built / "tb-15-TB-TCT.pdf").exists()  # only the scan is an output
+
+
+def test_expected_schools_are_gazetteer_rows(built: Path) -> None:
+    rows = {}
+    lines = (ROOT / "patterns" / "schools.tsv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    for line in lines[1:]:
+        row = dict(zip(header, line.split("\t"), strict=False))
+        if row.get("kind") == "school":
+            rows[row["name"]] = row["province"]
+    for stem in ALL_STEMS:
+        data = json.loads((built / "expected" / f"{stem}.json").read_text(encoding="utf-8"))
+        for school in data["schools"]:
+            assert rows.get(school["name"]) == school["province"], (stem, school["name"])
+        names = {s["name"] for s in data["schools"]}
+        for figure in data["figures"]:
+            assert figure["school"] is None or figure["school"] in names, (stem, figure)
+
+
 def test_build_is_deterministic(built: Path, tmp_path: Path) -> None:
     assert make_samples.main(["--out", str(tmp_path), "--no-scan"]) == 0
     for stem in BORN_DIGITAL:
         assert (tmp_path / f"{stem}.pdf").read_bytes() == (built / f"{stem}.pdf").read_bytes()
         name = f"expected/{stem}.json"
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
+    assert not (tmp_path / f"{TB_SCAN}.pdf").exists()  # --no-scan skips every scan
+    make_samples.build_tb_scan(make_samples.find_fonts(), tmp_path / f"{TB_SCAN}.pdf")
+    assert (tmp_path / f"{TB_SCAN}.pdf").read_bytes() == (built / f"{TB_SCAN}.pdf").read_bytes()
 
 
 def test_build_matches_committed_files(built: Path, same_environment: bool) -> None:
