@@ -28,6 +28,8 @@ GUTTER = (0.38, 0.62)
 """The middle band of the page that a gap between two header or closing columns reaches into."""
 HEADER_FALLBACK = 0.22
 TITLE_SEARCH = 0.5
+TITLE_CENTRING = 0.1
+"""A title's centre is within this share of the page width from the page's centre."""
 
 
 def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> DocumentText:
@@ -37,12 +39,31 @@ def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> Docum
         words = [Word(normalizer.word(w.text), w.bbox, w.confidence) for w in page.words]
         rows = [row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)]
         visual.append((page, rows))
-    header_bottom = find_header_bottom(visual[0], patterns) if visual else 0.0
+    title = find_title_row(visual[0], patterns) if visual else None
+    header_bottom = title[0].bbox[1] - 0.5 if title else find_header_bottom(visual[0], patterns) if visual else 0.0
     closing = find_closing_start(visual, patterns)
     lines: list[Line] = []
+    title_index = None
     for page, rows in visual:
-        lines.extend(page_lines(page, rows, header_bottom, closing))
-    return DocumentText(lines, pages)
+        page_lines_ = page_lines(page, rows, header_bottom, closing)
+        if title and page.number == 1:
+            title_index = len(lines) + next(i for i, line in enumerate(page_lines_) if line.zone is Zone.BODY)
+        lines.extend(page_lines_)
+    return DocumentText(lines, pages, title_index)
+
+
+def find_title_row(first: tuple[PageWords, list[list[Word]]], patterns: Patterns) -> list[Word] | None:
+    """The printed type title of page 1 ("BÁO CÁO", "QUYẾT ĐỊNH"): upper case, centred, in the
+    top half. Centring tells it from a stamp's "CÔNG VĂN ĐẾN"."""
+    page, rows = first
+    for row in rows:
+        if row[0].bbox[1] > TITLE_SEARCH * page.height:
+            break
+        text = row_text(row)
+        centre = (min(w.bbox[0] for w in row) + max(w.bbox[2] for w in row)) / 2
+        if text.isupper() and abs(centre - page.width / 2) < TITLE_CENTRING * page.width and patterns.type_titled(text):
+            return row
+    return None
 
 
 def group_rows(words: Iterable[Word]) -> list[list[Word]]:
@@ -94,26 +115,16 @@ def row_text(row: Sequence[Word]) -> str:
 
 
 def find_header_bottom(first: tuple[PageWords, list[list[Word]]], patterns: Patterns) -> float:
-    """Where the header of page 1 ends: at the printed type title ("BÁO CÁO"), else below the
-    number and the place-and-date line and the "V/v" lines under the number, else at a
-    fixed share of the page."""
+    """Where the header of page 1 ends when there is no title: below the first number line and
+    the first place-and-date line and the "V/v" lines under the number, else at a fixed share
+    of the page."""
     page, rows = first
-    for row in rows:
-        if row[0].bbox[1] > TITLE_SEARCH * page.height:
-            break
-        text = row_text(row)
-        if text.isupper() and patterns.type_titled(text):
-            return row[0].bbox[1] - 0.5
+    top_rows = [(i, row_text(row)) for i, row in enumerate(rows) if row[0].bbox[1] < TITLE_SEARCH * page.height]
     marked = [
-        index
-        for index, row in enumerate(rows)
-        if row[0].bbox[1] < TITLE_SEARCH * page.height
-        and (
-            patterns.regexes["place_date"].search(row_text(row))
-            or patterns.regexes["document_number"].search(row_text(row))
-        )
+        next((i for i, text in top_rows if patterns.regexes[name].search(text)), -1)
+        for name in ("document_number", "place_date")
     ]
-    if not marked:
+    if max(marked) < 0:
         return HEADER_FALLBACK * page.height
     last = max(marked)
     while last + 1 < len(rows) and is_left_continuation(rows[last + 1], rows[last], page):

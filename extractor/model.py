@@ -92,8 +92,10 @@ class DocumentText:
     span back into a page, a box and the lowest confidence of the words it touches.
     """
 
-    def __init__(self, lines: Sequence[Line], pages: Sequence[PageWords]) -> None:
+    def __init__(self, lines: Sequence[Line], pages: Sequence[PageWords], title_index: int | None = None) -> None:
         self.lines: tuple[Line, ...] = tuple(lines)
+        self.title_index = title_index
+        """Index of the line with the printed type title ("BÁO CÁO"), when there is one."""
         self.page_count = len(pages)
         self.page_sizes = {p.number: (p.width, p.height) for p in pages}
         self.starts: list[int] = []

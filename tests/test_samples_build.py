@@ -305,7 +305,7 @@ def test_category_table_rows_have_no_school(built: Path) -> None:
     figures = data["figures"]
     total_index = next(i for i, f in enumerate(figures) if f["label"] == "Cộng")
     categories = [row[0] for row in make_samples.KH_ROWS]
-    rows = figures[total_index - len(categories):total_index]
+    rows = figures[total_index - len(categories) : total_index]
     assert [f["label"] for f in rows] == categories
     assert all(f["school"] is None and f["period"] == "2025-H2" for f in [*rows, figures[total_index]])
     assert figures[total_index]["classes"] == sum(f["classes"] for f in rows)
@@ -328,9 +328,7 @@ def test_recipients_are_addressees_then_noi_nhan(built: Path) -> None:
 def test_notice_scan_expected_values(built: Path) -> None:
     data = json.loads((built / "expected" / f"{TB_SCAN}.json").read_text(encoding="utf-8"))
     assert data["document"]["place"] == "Nghệ An"
-    assert data["received_stamps"] == [
-        {"receiver": "Sở Nội vụ tỉnh Nghệ An", "number": "1234", "date": "2023-10-05"}
-    ]
+    assert data["received_stamps"] == [{"receiver": "Sở Nội vụ tỉnh Nghệ An", "number": "1234", "date": "2023-10-05"}]
     assert data["references"] == [{"kind": "Kế hoạch", "number": "118-KH/TU", "date": "2023-08-15"}]
     assert {f["period"] for f in data["figures"]} == {"2023-H1", "2023-H2"}
     assert not (built / "tb-15-TB-TCT.pdf").exists()  # only the scan is an output

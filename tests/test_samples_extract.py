@@ -1,7 +1,8 @@
 """Every committed sample against its expected values, field by field.
 
-Born-digital samples must be perfect. The scan of the seed report is OCRed: number, date,
-place and type exact, all 8 schools, and figure pairs F1 ≥ 0.95.
+Born-digital samples must be perfect. The scans are OCRed: for the seed report, number, date,
+place and type exact, all 8 schools, and figure pairs F1 ≥ 0.95; the one-page notice must
+come out whole.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from extractor.evaluate import compare
 from extractor.record import schema
 from tests.conftest import expected
 
-BORN_DIGITAL = ("seed-51-BC-CTD", "gov-12-BC-TCT", "table-03-BC-CTĐ")
+BORN_DIGITAL = ("seed-51-BC-CTD", "gov-12-BC-TCT", "table-03-BC-CTĐ", "cv-85-TCT-DT", "kh-07-KH-HVCB")
 SCAN = "seed-51-BC-CTD-scan"
+NOTICE_SCAN = "tb-15-TB-TCT-scan"
 
 
 @pytest.mark.parametrize("stem", BORN_DIGITAL)
@@ -48,6 +50,16 @@ def test_scan_meets_targets(records: dict) -> None:
     assert comparison.lists["figures"].f1 >= 0.95
 
 
+def test_notice_scan_is_whole(records: dict) -> None:
+    comparison = compare(records[NOTICE_SCAN], expected(NOTICE_SCAN))
+    assert comparison.wrong_fields() == {}
+    assert {name: (s.missing, s.extra) for name, s in comparison.lists.items() if s.missing or s.extra} == {}
+
+
+def test_every_sample_has_an_expected_file(records: dict) -> None:
+    assert sorted(records) == sorted([*BORN_DIGITAL, SCAN, NOTICE_SCAN])
+
+
 def test_scan_values_carry_ocr_confidence(records: dict) -> None:
     record = records[SCAN]
     confidences = [f["confidence"] for f in record["figures"]]
@@ -55,7 +67,7 @@ def test_scan_values_carry_ocr_confidence(records: dict) -> None:
     assert max(confidences) < records["seed-51-BC-CTD"]["figures"][0]["confidence"] + 1e-9
 
 
-@pytest.mark.parametrize("stem", [*BORN_DIGITAL, SCAN])
+@pytest.mark.parametrize("stem", [*BORN_DIGITAL, SCAN, NOTICE_SCAN])
 def test_records_follow_the_schema_and_boxes_fit_the_page(records: dict, stem: str) -> None:
     record = records[stem]
     Draft202012Validator(schema()).validate(record)

@@ -69,9 +69,16 @@ def sentence_case(text: str, patterns: Patterns) -> str:
 
 
 def title_case(printed: str, patterns: Patterns) -> str:
-    """A signer's title as officially written: "HIÊU TRƯỞNG" (OCR) → "Hiệu trưởng"."""
-    key = fold_same_length(printed).split()
-    return patterns.positions.get(" ".join(key)) or sentence_case(printed, patterns)
+    """A signer's title as officially written: "HIÊU TRƯỞNG" (OCR) → "Hiệu trưởng"; the unit
+    after a known title keeps its capital: "TRƯỞNG PHÒNG ĐÀO TẠO" → "Trưởng phòng Đào tạo"."""
+    words = printed.split()
+    keys = [fold_same_length(word).strip() for word in words]
+    for count in range(len(keys), 0, -1):
+        title = patterns.positions.get(" ".join(keys[:count]))
+        if title:
+            rest = " ".join(words[count:])
+            return f"{title} {sentence_case(rest, patterns)}" if rest else title
+    return sentence_case(printed, patterns)
 
 
 def official_name(printed: str, patterns: Patterns, text: str) -> str:

@@ -34,7 +34,7 @@ def find_header_fields(context: Context, findings: Findings) -> None:
         ]
     number_line = find_document_number(context, findings, header)
     find_place_and_date(context, findings, header)
-    title_at = find_title(context)
+    title_at = context.doc.title_index
     find_type(context, findings, title_at)
     find_issuer(context, findings, header, number_line)
     find_subject(context, findings, title_at, header, number_line)
@@ -94,18 +94,6 @@ def trim_place(place: str) -> str:
     """The place without words the line may carry before it (at most six words)."""
     words = place.split()
     return " ".join(words[-6:]) if len(words) > 6 else " ".join(words)
-
-
-def find_title(context: Context) -> int | None:
-    """Index of the printed type title ("BÁO CÁO"): the first body lines of page 1."""
-    for index, line in enumerate(context.doc.lines):
-        if line.page != 1 or line.zone is Zone.HEADER:
-            continue
-        if line.text.isupper() and context.patterns.type_titled(line.text):
-            return index
-        if index > HEADER_SEARCH_LINES:
-            break
-    return None
 
 
 def find_type(context: Context, findings: Findings, title_at: int | None) -> None:
