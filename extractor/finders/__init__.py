@@ -26,6 +26,12 @@ class Context:
     """Indices of lines that belong to an incoming-mail stamp."""
 
 
+def count_value(text: str) -> int:
+    """A count as printed: "16.182" → 16182 ("." groups thousands; "," where typed the English
+    way); "04" → 4."""
+    return int(text.replace(".", "").replace(",", ""))
+
+
 def leftmost_matches(patterns: Iterable[regex.Pattern[str]], text: str) -> list[regex.Match[str]]:
     """Matches of several patterns in text order; where two overlap, the one that starts first
     (then the longer) wins."""
