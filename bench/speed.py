@@ -296,7 +296,7 @@ def stage_times(extractor: Extractor, path: Path) -> dict[str, float]:
     lap()
     findings = find_fields(text, extractor.patterns)
     lap()
-    source = SourceInfo(str(path), ingested.sha256, ingested.pages)
+    source = SourceInfo(str(path), ingested.sha256, tuple(page.source for page in ingested.pages))
     build_record(source, findings, extractor.options.review_threshold, __version__)
     lap()
     names = ("ingest", "layout", "finders", "record")

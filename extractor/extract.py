@@ -39,9 +39,9 @@ class Extractor:
 
     def extract(self, path: str | Path) -> Record:
         ingested = read_document(Path(path), self.options.ingest, self.engine)
+        source = SourceInfo(str(path), ingested.sha256, tuple(page.source for page in ingested.pages))
         text = build_document_text(ingested.pages, self.patterns)
         findings = find_fields(text, self.patterns)
-        source = SourceInfo(str(path), ingested.sha256, ingested.pages)
         return build_record(source, findings, self.options.review_threshold, __version__)
 
 

@@ -36,7 +36,7 @@ def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> Docum
     normalizer = Normalizer(patterns.lookalikes)
     visual: list[tuple[PageWords, list[list[Word]]]] = []
     for page in pages:
-        words = [Word(normalizer.word(w.text), w.bbox, w.confidence) for w in page.words]
+        words = [normalised(w, normalizer) for w in page.words]
         rows = [row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)]
         visual.append((page, rows))
     title = find_title_row(visual[0], patterns) if visual else None
@@ -50,6 +50,12 @@ def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> Docum
             title_index = len(lines) + next(i for i, line in enumerate(page_lines_) if line.zone is Zone.BODY)
         lines.extend(page_lines_)
     return DocumentText(lines, pages, title_index)
+
+
+def normalised(word: Word, normalizer: Normalizer) -> Word:
+    """The word with its text normalised; the same object when nothing changes."""
+    text = normalizer.word(word.text)
+    return word if text == word.text else Word(text, word.bbox, word.confidence)
 
 
 def find_title_row(first: tuple[PageWords, list[list[Word]]], patterns: Patterns) -> list[Word] | None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from spacy.vocab import Vocab
 
 TOKEN = regex.compile(r"(?:TP|Tp|tp|T|TX)\.(?=\s)|\d+(?:[.,]\d+)*|[\p{L}\p{M}]+|\S")
+MAX_CHARACTERS = 100_000_000
 SENTENCE_END = {".", ";", "!", "?"}
 BULLET = {"-", "+", "•", "*"}
 NUMBERING = regex.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])$")
@@ -44,15 +45,20 @@ class ReportTokenizer:
         from spacy.attrs import NORM
         from spacy.tokens import Doc
 
-        matches = list(TOKEN.finditer(text))
-        words = [m.group() for m in matches]
-        spaces = [m.end() < len(text) and text[m.end()].isspace() for m in matches]
-        line_starts = [i for i, m in enumerate(matches) if m.start() == 0 or text[m.start() - 1] in "\n\t"]
+        words: list[str] = []
+        spaces: list[bool] = []
+        line_starts: list[int] = []
+        for match in TOKEN.finditer(text):
+            start, end = match.span()
+            if start == 0 or text[start - 1] in "\n\t":
+                line_starts.append(len(words))
+            words.append(match.group())
+            spaces.append(end < len(text) and text[end].isspace())
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        strings = self.vocab.strings
-        norms = numpy.array([[strings.add(token_key(word))] for word in words], dtype="uint64")
-        if len(words):
-            doc.from_array([NORM], norms)
+        if words:
+            add = self.vocab.strings.add
+            norms = numpy.fromiter((add(token_key(word)) for word in words), dtype="uint64", count=len(words))
+            doc.from_array([NORM], norms.reshape(-1, 1))
         doc.user_data["line_starts"] = line_starts
         return doc
 
@@ -95,6 +101,9 @@ def build_pipeline(patterns: Patterns) -> Language:
         Language.component("report_sentences", func=mark_sentences)
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     nlp.tokenizer = ReportTokenizer(nlp.vocab)
+    # The limit guards spaCy's parser and NER memory; this pipeline has neither, and a
+    # 400-page report is over a million characters.
+    nlp.max_length = MAX_CHARACTERS
     nlp.add_pipe("report_sentences")
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
     ruler.add_patterns(list(patterns.entity_patterns))

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from extractor.fields import Field, Findings, ReviewItem, SchoolEntry
-from extractor.model import PageWords
+from extractor.model import TextSource
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -27,7 +27,8 @@ REQUIRED_FIELDS = ("number", "type", "issuer", "date")
 class SourceInfo:
     file: str
     sha256: str
-    pages: tuple[PageWords, ...]
+    text_sources: tuple[TextSource, ...]
+    """How each page was read, in page order."""
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,8 @@ def build_record(source: SourceInfo, findings: Findings, review_threshold: float
         "source": {
             "file": source.file,
             "sha256": source.sha256,
-            "pages": len(source.pages),
-            "text_source": [page.source.value for page in source.pages],
+            "pages": len(source.text_sources),
+            "text_source": [text_source.value for text_source in source.text_sources],
             "signatures": [],
         },
         "document": {key: field_json(getattr(findings, key)) for key in document_keys},

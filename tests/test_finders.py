@@ -17,7 +17,8 @@ PATTERNS = load_patterns()
 def record_of(*pages: PageWords) -> dict:
     text = build_document_text(pages, PATTERNS)
     findings = find_fields(text, PATTERNS)
-    return build_record(SourceInfo("test.pdf", "0" * 64, pages), findings, 0.8, "test").data
+    source = SourceInfo("test.pdf", "0" * 64, tuple(p.source for p in pages))
+    return build_record(source, findings, 0.8, "test").data
 
 
 def report(lines: list[str], header: list | None = None) -> dict:
