@@ -235,11 +235,31 @@ def test_every_value_has_provenance() -> None:
         ("Tổng cộng 1.250 học viên/22 lớp.", 22, 1250),
         ("Mở 7 lớp với 1,325 học viên.", 7, 1325),
         ("Đào tạo 3 lớp, 210 lượt học viên.", 3, 210),
+        ("Mở 09 lớp Trung cấp LLCT-HC với 630 học viên.", 9, 630),
+        ("Mở 15 lớp bồi dưỡng cho 1.200 học viên.", 15, 1200),
     ],
 )
 def test_more_figure_spellings(sentence: str, classes: int, students: int) -> None:
     figures = report([sentence])["figures"]
     assert [(f["classes"], f["students"]) for f in figures] == [(classes, students)]
+
+
+def test_round_up_phrasing_and_labels() -> None:
+    record = report(
+        [
+            "Quản lý, giảng dạy 45 lớp với 4.471 học viên; khai giảng 4 lớp Trung cấp lý luận chính trị,",
+            "bế giảng 7 lớp; mở 09 lớp Trung cấp LLCT-HC với 630 học viên và 02 lớp Cao học, 01 lớp Chuyên viên.",
+        ]
+    )
+    found = [(f["classes"], f["students"], f["label"]) for f in record["figures"]]
+    assert found == [
+        (45, 4471, "giảng dạy"),
+        (4, None, "Trung cấp lý luận chính trị"),
+        (7, None, "bế giảng"),
+        (9, 630, "Trung cấp LLCT-HC"),
+        (2, None, "Cao học"),
+        (1, None, "Chuyên viên"),
+    ]
 
 
 def test_numeric_date_in_place_line() -> None:

@@ -95,6 +95,9 @@ def figure_label(context: Context, match: regex.Match[str], clause_start: int, s
     """What is counted: "02 lớp Cao học Chính trị học, ..." → "Cao học Chính trị học";
     "Chuyên viên: 16 lớp/..." → "Chuyên viên"; else the clause before the figure."""
     text = context.doc.text
+    between = match.groupdict().get("between")
+    if between and regex.search(r"\p{L}", between):
+        return tidy(between.strip(" ,"))
     if match["students"] is None:
         after = LABEL_AFTER.match(text[match.end() : sentence_end])
         if after and after.group(1).strip():
