@@ -128,10 +128,31 @@ def review_items(data: dict[str, Any], findings: Findings, threshold: float) -> 
     for key in REQUIRED_FIELDS:
         if data["document"][key] is None:
             items.append(ReviewItem(f"document.{key}", "missing", 0.0))
+    items.extend(item for item in contradictions(data) if item.path not in flagged)
+    flagged = {item.path for item in items}
     for path, confidence in confidences(data):
         if confidence < threshold and path not in flagged:
             items.append(ReviewItem(path, "low_confidence", confidence))
     return sorted(items, key=lambda item: item.confidence)
+
+
+def contradictions(data: dict[str, Any]) -> list[ReviewItem]:
+    """Dates that cannot both be right: a cited document dated after the report, a stamp that
+    received the report before it was written."""
+    date = (data["document"]["date"] or {}).get("value")
+    if not date or len(date) != len("YYYY-MM-DD"):
+        return []
+    items = [
+        ReviewItem(f"references[{i}]", "cited_document_dated_after_report", r["confidence"])
+        for i, r in enumerate(data["references"])
+        if r["date"] and r["date"] > date
+    ]
+    items += [
+        ReviewItem(f"received_stamps[{i}]", "received_before_report_date", s["confidence"])
+        for i, s in enumerate(data["received_stamps"])
+        if s["date"] and s["date"] < date
+    ]
+    return items
 
 
 def confidences(data: dict[str, Any]) -> list[tuple[str, float]]:

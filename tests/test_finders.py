@@ -355,3 +355,16 @@ def test_cong_van_without_title_or_recipients_heading() -> None:
         "position": "Phó Giám đốc",
         "capacity": "KT. Giám đốc",
     }
+
+
+def test_dates_that_contradict_the_report_date_are_reviewed() -> None:
+    header = [
+        (60, 20, "TRƯỜNG CHÍNH TRỊ T. LAI CHÂU"),
+        (60, 34, "Số: 457"),
+        (60, 48, "ĐẾN Ngày: 23/8/2021"),
+        *[(x, top + 30, text) for x, top, text in HEADER_PARTY],
+    ]
+    record = report(["Thực hiện Kế hoạch số 15-KH/TU ngày 20/01/2023 của Ban Thường vụ Tỉnh ủy."], header=header)
+    reasons = {item["path"]: item["reason"] for item in record["review"]}
+    assert reasons["references[0]"] == "cited_document_dated_after_report"
+    assert reasons["received_stamps[0]"] == "received_before_report_date"
