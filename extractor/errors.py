@@ -23,6 +23,8 @@ class ExitCode(enum.IntEnum):
     UNREADABLE = 9
     OCR_FAILED = 10
     PATTERN_ERROR = 11
+    PAGE_TOO_LARGE = 12
+    RESOURCE_LIMIT = 13
     INTERNAL = 70
 
 
@@ -76,6 +78,16 @@ class UnreadableFile(ExtractorError):
 class OcrFailed(ExtractorError):
     exit_code = ExitCode.OCR_FAILED
     reason = "ocr_failed"
+
+
+class OcrTimeout(ExtractorError):
+    exit_code = ExitCode.OCR_FAILED
+    reason = "page_timeout"
+
+
+class PageTooLarge(ExtractorError):
+    exit_code = ExitCode.PAGE_TOO_LARGE
+    reason = "page_too_large"
 
 
 class PatternError(ValueError):

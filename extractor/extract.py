@@ -6,6 +6,7 @@ Tesseract) for the whole run; ``extract()`` is the one-call API for embedding.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from extractor import __version__
 from extractor.finders import find_fields
 from extractor.ingest import IngestOptions, read_document
 from extractor.layout import build_document_text
+from extractor.model import PageWords
 from extractor.ocr import OcrEngine, make_engine
 from extractor.patterns import load_patterns
 from extractor.record import Record, SourceInfo, build_record
@@ -39,8 +41,12 @@ class Extractor:
 
     def extract(self, path: str | Path) -> Record:
         ingested = read_document(Path(path), self.options.ingest, self.engine)
-        source = SourceInfo(str(path), ingested.sha256, tuple(page.source for page in ingested.pages))
-        text = build_document_text(ingested.pages, self.patterns)
+        return self.assemble(str(path), ingested.sha256, ingested.pages)
+
+    def assemble(self, file: str, sha256: str, pages: Sequence[PageWords]) -> Record:
+        """The record of a document whose pages have been read (here or by batch workers)."""
+        source = SourceInfo(file, sha256, tuple(page.source for page in pages))
+        text = build_document_text(pages, self.patterns)
         findings = find_fields(text, self.patterns)
         return build_record(source, findings, self.options.review_threshold, __version__)
 

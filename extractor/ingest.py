@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import regex
 
@@ -19,6 +19,7 @@ from extractor.errors import (
     DamagedPdf,
     EmptyFile,
     EncryptedPdf,
+    ExtractorError,
     InputFileNotFound,
     NoPages,
     NotAPdf,
@@ -26,7 +27,7 @@ from extractor.errors import (
     UnreadableFile,
 )
 from extractor.model import PageWords, TextSource, Word
-from extractor.ocr import OcrEngine, OcrOptions, render_page
+from extractor.ocr import GrayImage, OcrEngine, OcrOptions, PixelWord, render_page
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfDocument, PdfPage, PdfTextPage
@@ -124,12 +125,18 @@ def read_pages(
     for index in range(len(document)):
         page = document[index]
         try:
-            words = None if options.force_ocr else text_layer_page(page, index + 1)
-            if words is None or not is_usable(words):
-                words = ocr_page(page, index + 1, get_engine(), options.ocr, name)
-            yield words
+            words = usable_text_layer(page, index + 1, options)
+            yield words or ocr_page(page, index + 1, get_engine(), options.ocr, name)
         finally:
             page.close()
+
+
+def usable_text_layer(page: PdfPage, number: int, options: IngestOptions) -> PageWords | None:
+    """The page's text-layer words when they can be trusted, else None (the page needs OCR)."""
+    if options.force_ocr:
+        return None
+    words = text_layer_page(page, number)
+    return words if words is not None and is_usable(words) else None
 
 
 def page_size(page: PdfPage) -> tuple[float, float]:
@@ -188,21 +195,42 @@ def is_usable(page: PageWords) -> bool:
     return suspect / len(text) <= MAX_SUSPECT_SHARE
 
 
-def ocr_page(page: PdfPage, number: int, engine: OcrEngine, options: OcrOptions, name: str) -> PageWords:
-    """Render the page in memory and OCR it; boxes mapped back to PDF points."""
+class OcrCache(Protocol):
+    """Where OCR words of a page image are kept (the batch store); keys name image and settings."""
+
+    def get(self, key: str) -> tuple[Word, ...] | None: ...
+
+    def put(self, key: str, words: tuple[Word, ...]) -> None: ...
+
+
+def ocr_page(
+    page: PdfPage, number: int, engine: OcrEngine, options: OcrOptions, name: str, cache: OcrCache | None = None
+) -> PageWords:
+    """Render the page in memory and OCR it (or take its words from ``cache``); boxes in PDF points."""
     width, height = page_size(page)
-    image = render_page(page, options.dpi)
     try:
-        recognised = engine.recognize(image)
+        image = render_page(page, options.dpi)
+        key = image_key(image, options) if cache else ""
+        words = cache.get(key) if cache else None
+        if words is None:
+            words = to_points(engine.recognize(image), width / image.width, height / image.height)
+            if cache:
+                cache.put(key, words)
+    except ExtractorError as exc:
+        raise type(exc)(name, f"page {number}: {exc.message}") from None
     except (RuntimeError, OSError, ValueError) as exc:
         raise OcrFailed(name, f"page {number}: OCR failed ({exc})") from None
-    scale_x, scale_y = width / image.width, height / image.height
-    words = tuple(
-        Word(
-            w.text,
-            (w.box[0] * scale_x, w.box[1] * scale_y, w.box[2] * scale_x, w.box[3] * scale_y),
-            w.confidence,
-        )
-        for w in recognised
-    )
     return PageWords(number, width, height, TextSource.OCR, words)
+
+
+def image_key(image: GrayImage, options: OcrOptions) -> str:
+    digest = hashlib.sha256(image.pixels)
+    digest.update(f"{image.width}x{image.height}/{image.stride}@{image.dpi}|{options.cache_key()}".encode())
+    return digest.hexdigest()
+
+
+def to_points(words: list[PixelWord], scale_x: float, scale_y: float) -> tuple[Word, ...]:
+    return tuple(
+        Word(w.text, (w.box[0] * scale_x, w.box[1] * scale_y, w.box[2] * scale_x, w.box[3] * scale_y), w.confidence)
+        for w in words
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from extractor.errors import OcrFailed
+from extractor.errors import OcrFailed, OcrTimeout, PageTooLarge
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 # Tesseract's OpenMP threads fight each other across worker processes; read at library load.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+MAX_PIXELS = 60_000_000
+"""The largest raster rendered for OCR: an A0 poster at about 200 dpi."""
+MIN_DPI = 72
 TESSDATA_CANDIDATES = (
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
@@ -38,6 +41,12 @@ class OcrOptions:
     page_segmentation: int = 3
     engine: str = "auto"
     """``auto`` (in-process when available), ``tesserocr`` or ``cli``."""
+    page_timeout: float = 120.0
+    """Seconds Tesseract may spend on one page."""
+
+    def cache_key(self) -> str:
+        """What else than the page image decides the OCR words (for the OCR cache)."""
+        return f"{self.language}|psm{self.page_segmentation}|{self.engine}"
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,13 @@ class OcrEngine(Protocol):
 
 
 def render_page(page: PdfPage, dpi: int) -> GrayImage:
-    """Rasterise a page in memory, grey, at ``dpi``."""
+    """Rasterise a page in memory, grey, at ``dpi`` — lower for a page so big that the raster
+    would pass ``MAX_PIXELS`` (a poster at 300 dpi), refused below 72 dpi."""
+    width, height = page.get_size()
+    fitting = int((MAX_PIXELS / max(width * height, 1)) ** 0.5 * 72)
+    if fitting < MIN_DPI:
+        raise PageTooLarge("page", f"{width:.0f} × {height:.0f} points is too large to render for OCR")
+    dpi = min(dpi, fitting)
     bitmap = page.render(scale=dpi / 72, grayscale=True)
     try:
         if bitmap.n_channels != 1:
@@ -103,7 +118,7 @@ class TesserocrEngine:
     def __init__(self, options: OcrOptions) -> None:
         import tesserocr
 
-        self._tesserocr = tesserocr
+        self._timeout_ms = int(options.page_timeout * 1000)
         self._api = tesserocr.PyTessBaseAPI(
             path=find_tessdata(options.language),
             lang=options.language,
@@ -115,7 +130,8 @@ class TesserocrEngine:
         api = self._api
         api.SetImageBytes(image.pixels, image.width, image.height, 1, image.stride)
         api.SetSourceResolution(image.dpi)
-        api.Recognize()
+        if not api.Recognize(timeout=self._timeout_ms):
+            raise OcrTimeout("tesseract", f"no result within {self._timeout_ms / 1000:g} s")
         return parse_tsv(api.GetTSVText(0))
 
     def close(self) -> None:
@@ -137,7 +153,12 @@ class TesseractCliEngine:
         import pytesseract
 
         config = f"--psm {self._options.page_segmentation} --dpi {image.dpi} --tessdata-dir {self._tessdata}"
-        tsv = pytesseract.image_to_data(image.to_pil(), lang=self._options.language, config=config)
+        try:
+            tsv = pytesseract.image_to_data(
+                image.to_pil(), lang=self._options.language, config=config, timeout=self._options.page_timeout
+            )
+        except RuntimeError as exc:  # pytesseract reports its timeout so
+            raise OcrTimeout("tesseract", str(exc)) from None
         return parse_tsv(tsv)
 
     def close(self) -> None:

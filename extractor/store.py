@@ -1,0 +1,181 @@
+"""The embedded SQLite store that makes a batch resumable.
+
+- ``files``: each input path with its size, modification time, content hash and outcome
+  (``done`` or ``failed`` with an error code). A re-run skips a path whose size and time are
+  unchanged and whose document was extracted by the same extractor version and patterns.
+- ``documents``: one record per content hash, with the extractor version and the hash of
+  ``patterns/`` that produced it; the same PDF found twice is extracted once.
+- ``ocr_pages``: OCR words per page-image hash and OCR settings, so that re-extracting after
+  a change to ``patterns/`` never re-runs Tesseract.
+
+Every outcome is written in one transaction, in WAL mode with full synchronisation: a
+``kill -9`` or a power cut loses at most the document being written, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extractor.model import Word
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT,
+    status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+    error TEXT,
+    message TEXT,
+    version TEXT NOT NULL,
+    patterns TEXT NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    sha256 TEXT NOT NULL,
+    version TEXT NOT NULL,
+    patterns TEXT NOT NULL,
+    record TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    ocr_pages INTEGER NOT NULL,
+    review INTEGER NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (sha256, version, patterns)
+);
+CREATE TABLE IF NOT EXISTS ocr_pages (
+    image_sha256 TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    words TEXT NOT NULL,
+    PRIMARY KEY (image_sha256, settings)
+);
+"""
+
+
+@dataclass(frozen=True)
+class FileState:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str | None
+    status: str
+    error: str | None
+    message: str | None
+    version: str
+    patterns: str
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=FULL")
+        self.connection.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def file_states(self) -> dict[str, FileState]:
+        rows = self.connection.execute(
+            "SELECT path, size, mtime_ns, sha256, status, error, message, version, patterns FROM files"
+        )
+        return {row[0]: FileState(*row) for row in rows}
+
+    def document(self, sha256: str, version: str, patterns: str) -> dict[str, Any] | None:
+        row = self.connection.execute(
+            "SELECT record FROM documents WHERE sha256 = ? AND version = ? AND patterns = ?",
+            (sha256, version, patterns),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_done(self, state: FileState, record: dict[str, Any]) -> None:
+        """The record of a document and the file that holds it, in one transaction."""
+        source = record["source"]
+        with self.transaction():
+            self.connection.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    state.sha256,
+                    state.version,
+                    state.patterns,
+                    json.dumps(record, ensure_ascii=False),
+                    source["pages"],
+                    source["text_source"].count("ocr"),
+                    len(record["review"]),
+                    time.time(),
+                ),
+            )
+            self._save_file(state)
+
+    def save_failed(self, state: FileState) -> None:
+        with self.transaction():
+            self._save_file(state)
+
+    def _save_file(self, state: FileState) -> None:
+        self.connection.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.path,
+                state.size,
+                state.mtime_ns,
+                state.sha256,
+                state.status,
+                state.error,
+                state.message,
+                state.version,
+                state.patterns,
+                time.time(),
+            ),
+        )
+
+    def forget_missing(self, present: set[str]) -> None:
+        """Drop the outcomes of files no longer in the archive."""
+        stale = [path for (path,) in self.connection.execute("SELECT path FROM files") if path not in present]
+        with self.transaction():
+            self.connection.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in stale])
+
+    def ocr_words(self, image_sha256: str, settings: str) -> tuple[Word, ...] | None:
+        row = self.connection.execute(
+            "SELECT words FROM ocr_pages WHERE image_sha256 = ? AND settings = ?", (image_sha256, settings)
+        ).fetchone()
+        if row is None:
+            return None
+        return tuple(
+            Word(text, (x0, top, x1, bottom), confidence)
+            for text, x0, top, x1, bottom, confidence in json.loads(row[0])
+        )
+
+    def save_ocr_words(self, image_sha256: str, settings: str, words: tuple[Word, ...]) -> None:
+        blob = json.dumps([(w.text, *w.bbox, w.confidence) for w in words], ensure_ascii=False)
+        with self.transaction():
+            self.connection.execute("INSERT OR REPLACE INTO ocr_pages VALUES (?, ?, ?)", (image_sha256, settings, blob))
+
+    def outcomes(self) -> Iterator[tuple[FileState, dict[str, Any] | None]]:
+        """Every file's outcome in path order, with its record when it is done."""
+        rows = self.connection.execute(
+            "SELECT f.path, f.size, f.mtime_ns, f.sha256, f.status, f.error, f.message, f.version, f.patterns,"
+            " d.record FROM files f LEFT JOIN documents d"
+            " ON d.sha256 = f.sha256 AND d.version = f.version AND d.patterns = f.patterns ORDER BY f.path"
+        )
+        for *state, record in rows:
+            yield FileState(*state), json.loads(record) if record else None
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.connection)
+
+
+class _Transaction:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
