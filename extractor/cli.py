@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--review-threshold", type=float, default=0.8, help="list fields under this confidence (0.8)")
     extract.add_argument("--force-ocr", action="store_true", help="OCR every page even when it has a text layer")
     extract.add_argument("--dpi", type=int, default=300, help="rendering resolution for OCR (300)")
-    extract.add_argument("--ocr-engine", choices=("auto", "tesserocr", "cli"), default="auto")
+    extract.add_argument(
+        "--ocr-engine", default="auto", help="auto, tesserocr, cli, or package.module:Class for an engine of your own"
+    )
     extract.add_argument("--patterns", type=Path, help="patterns directory (default: the project's patterns/)")
     extract.add_argument("--compact", action="store_true", help="one line of JSON per record")
 

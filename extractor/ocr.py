@@ -8,6 +8,7 @@ the in-process binding is not installed. ``bench/speed.py`` measures both.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -182,7 +183,11 @@ def parse_tsv(tsv: str) -> list[PixelWord]:
 
 
 def make_engine(options: OcrOptions) -> OcrEngine:
-    """The engine ``options.engine`` asks for; ``auto`` prefers the in-process binding."""
+    """The engine ``options.engine`` asks for: ``auto`` prefers the in-process binding; a
+    ``package.module:Class`` spec loads an engine of your own (a plug-in: the class takes the
+    ``OcrOptions`` and has ``recognize``), as the tests do to inject faults."""
+    if ":" in options.engine:
+        return plugin_engine(options)
     if options.engine in ("auto", "tesserocr"):
         try:
             return TesserocrEngine(options)
@@ -192,3 +197,12 @@ def make_engine(options: OcrOptions) -> OcrEngine:
         except RuntimeError as exc:
             raise OcrFailed("tesseract", f"Tesseract failed to start: {exc}") from None
     return TesseractCliEngine(options)
+
+
+def plugin_engine(options: OcrOptions) -> OcrEngine:
+    module_name, _, class_name = options.engine.partition(":")
+    try:
+        engine_class = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise OcrFailed("tesseract", f"OCR engine {options.engine!r} cannot be loaded ({exc})") from None
+    return engine_class(options)
