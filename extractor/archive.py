@@ -8,6 +8,7 @@ paths under the output folder with names made safe; nothing can land outside it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import unicodedata
 from collections.abc import Iterator
@@ -54,3 +55,19 @@ def record_path(relative: Path, out_dir: Path) -> Path:
     if not inside(target.resolve(), out_dir.resolve()):
         raise ValueError(f"{relative}: record path escapes the output folder")
     return target
+
+
+def record_paths(files: list[str], out_dir: Path, reserved: set[str]) -> dict[str, Path]:
+    """The record path of each file; when two files would share one ("a.pdf", "a.PDF"), or a
+    file would take a reserved output name ("summary.json"), a short hash of its relative path
+    tells them apart, the same on every run."""
+    taken = {out_dir / name for name in reserved}
+    paths = {}
+    for relative in files:
+        target = record_path(Path(relative), out_dir)
+        if target in taken:
+            tag = hashlib.sha256(relative.encode()).hexdigest()[:8]
+            target = target.with_name(f"{target.stem}-{tag}.json")
+        taken.add(target)
+        paths[relative] = target
+    return paths

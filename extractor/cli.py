@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractor import __version__
 from extractor.errors import ExitCode, ExtractorError, PatternError
+from extractor.files import write_atomically
 
 if TYPE_CHECKING:
-    from extractor.extract import Extractor
+    from extractor.extract import ExtractOptions, Extractor
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,17 +33,43 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="extract one or more PDFs to JSON records")
     extract.add_argument("files", nargs="+", type=Path, metavar="REPORT.pdf")
     extract.add_argument("-o", "--output", type=Path, help="write the record here (a directory when several files)")
-    extract.add_argument("--review-threshold", type=float, default=0.8, help="list fields under this confidence (0.8)")
-    extract.add_argument("--force-ocr", action="store_true", help="OCR every page even when it has a text layer")
-    extract.add_argument("--dpi", type=int, default=300, help="rendering resolution for OCR (300)")
-    extract.add_argument(
-        "--ocr-engine", default="auto", help="auto, tesserocr, cli, or package.module:Class for an engine of your own"
-    )
-    extract.add_argument("--patterns", type=Path, help="patterns directory (default: the project's patterns/)")
+    add_extraction_options(extract)
     extract.add_argument("--compact", action="store_true", help="one line of JSON per record")
+
+    batch = commands.add_parser(
+        "batch", help="extract a whole archive in parallel; resumable", description=BATCH_DESCRIPTION
+    )
+    batch.add_argument("archive", type=Path, metavar="ARCHIVE_DIR")
+    batch.add_argument("-o", "--output", type=Path, required=True, metavar="OUT_DIR")
+    batch.add_argument("--workers", type=int, default=None, help="worker processes (default: the number of cores)")
+    batch.add_argument("--force", action="store_true", help="redo every file, even those already done")
+    batch.add_argument("--retry-failed", action="store_true", help="try files that failed before again")
+    batch.add_argument("--page-timeout", type=float, default=120.0, help="seconds one page may take (120)")
+    batch.add_argument("--worker-memory", type=int, default=2048, metavar="MB", help="a worker's memory limit (2048)")
+    batch.add_argument("--executor", choices=("local", "dask"), default="local")
+    batch.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="the Dask scheduler (with --executor dask)")
+    batch.add_argument("--quiet", action="store_true", help="no progress output")
+    add_extraction_options(batch)
 
     commands.add_parser("schema", help="print the JSON Schema of a record")
     return parser
+
+
+BATCH_DESCRIPTION = (
+    "Extract every PDF under ARCHIVE_DIR into OUT_DIR: one record per PDF at the mirrored path, "
+    "results.jsonl, errors.jsonl, summary.json and store.sqlite. A re-run skips what is done. "
+    "Exit 0 when every file gave a record, 1 when some failed (see errors.jsonl), 2 for bad usage."
+)
+
+
+def add_extraction_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--review-threshold", type=float, default=0.8, help="list fields under this confidence (0.8)")
+    parser.add_argument("--force-ocr", action="store_true", help="OCR every page even when it has a text layer")
+    parser.add_argument("--dpi", type=int, default=300, help="rendering resolution for OCR (300)")
+    parser.add_argument(
+        "--ocr-engine", default="auto", help="auto, tesserocr, cli, or package.module:Class for an engine of your own"
+    )
+    parser.add_argument("--patterns", type=Path, help="patterns directory (default: the project's patterns/)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(json.dumps(schema(), ensure_ascii=False, indent=1))
             return ExitCode.OK
+        if args.command == "batch":
+            return run_batch_command(args)
         return run_extract(args)
     except PatternError as exc:
         return fail(str(exc), ExitCode.PATTERN_ERROR)
@@ -71,21 +98,36 @@ def fail(message: str, code: int) -> int:
     return int(code)
 
 
-def run_extract(args: argparse.Namespace) -> int:
-    from extractor.extract import ExtractOptions, Extractor
+def extract_options(args: argparse.Namespace, page_timeout: float = 120.0) -> ExtractOptions:
+    from extractor.extract import ExtractOptions
     from extractor.ingest import IngestOptions
     from extractor.ocr import OcrOptions
 
-    if not 0 <= args.review_threshold <= 1:
-        return fail("--review-threshold must be between 0 and 1", ExitCode.USAGE)
-    if len(args.files) > 1 and args.output is None:
-        return fail("several files need --output DIR", ExitCode.USAGE)
-    options = ExtractOptions(
-        ingest=IngestOptions(ocr=OcrOptions(dpi=args.dpi, engine=args.ocr_engine), force_ocr=args.force_ocr),
+    ocr = OcrOptions(dpi=args.dpi, engine=args.ocr_engine, page_timeout=page_timeout)
+    return ExtractOptions(
+        ingest=IngestOptions(ocr=ocr, force_ocr=args.force_ocr),
         review_threshold=args.review_threshold,
-        patterns_dir=args.patterns,
+        patterns_dir=args.patterns.resolve() if args.patterns else None,
     )
-    extractor = Extractor(options)
+
+
+def usage_problem(args: argparse.Namespace) -> str | None:
+    if not 0 <= args.review_threshold <= 1:
+        return "--review-threshold must be between 0 and 1"
+    if not 36 <= args.dpi <= 1200:
+        return "--dpi must be between 36 and 1200"
+    return None
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    from extractor.extract import Extractor
+
+    problem = usage_problem(args) or (
+        "several files need --output DIR" if len(args.files) > 1 and args.output is None else None
+    )
+    if problem:
+        return fail(problem, ExitCode.USAGE)
+    extractor = Extractor(extract_options(args))
     indent = None if args.compact else 2
     if len(args.files) == 1:
         record = extractor.extract(args.files[0])
@@ -115,14 +157,41 @@ def extract_many(extractor: Extractor, files: list[Path], output: Path, indent: 
     return worst
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename: a reader never sees half a record."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text + "\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def run_batch_command(args: argparse.Namespace) -> int:
+    from extractor.batch import BatchOptions, run_batch
+    from extractor.pool import default_workers
+    from extractor.progress import make_progress
+
+    problem = usage_problem(args) or batch_problem(args)
+    if problem:
+        return fail(problem, ExitCode.USAGE)
+    options = BatchOptions(
+        extract=extract_options(args, args.page_timeout),
+        workers=args.workers or default_workers(),
+        force=args.force,
+        retry_failed=args.retry_failed,
+        page_timeout=args.page_timeout,
+        worker_memory_mb=args.worker_memory,
+        executor=args.executor,
+        scheduler=args.scheduler,
+    )
+    summary = run_batch(args.archive, args.output, options, make_progress(args.quiet))
+    if not args.quiet:
+        done = f"{summary['done']}/{summary['files']} files done ({summary['skipped']} skipped)"
+        print(f"{done}, {summary['failed']} failed; records in {args.output}", file=sys.stderr)
+    return ExitCode.SOME_FAILED if summary["failed"] else ExitCode.OK
+
+
+def batch_problem(args: argparse.Namespace) -> str | None:
+    archive, output = args.archive.resolve(), args.output.resolve()
+    if not archive.is_dir():
+        return f"{args.archive}: not a directory"
+    if output == archive or archive in output.parents:
+        return f"{args.output}: the output folder must not be inside the archive"
+    if args.workers is not None and args.workers < 1:
+        return "--workers must be at least 1"
+    if args.page_timeout <= 0:
+        return "--page-timeout must be positive"
+    if args.executor == "dask" and not args.scheduler:
+        return "--executor dask needs --scheduler tcp://HOST:PORT"
+    return None
