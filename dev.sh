@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything this project needs on a Debian 12 machine, then run it.
 #
-#   ./dev.sh run     set up, then extract every PDF in samples/ into out/
+#   ./dev.sh run     set up, then run the batch over samples/ into out/
 #   ./dev.sh test    set up, then run the whole test suite
 #   ./dev.sh setup   set up only
 #
@@ -68,9 +68,8 @@ case "${1:-}" in
     setup) setup ;;
     run)
         setup
-        shopt -s nullglob
-        .venv/bin/extractor extract samples/*.pdf -o out
-        say "records written to out/"
+        .venv/bin/extractor batch samples -o out
+        say "records in out/ (results.jsonl, errors.jsonl, summary.json)"
         ;;
     test)
         setup

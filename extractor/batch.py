@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -214,6 +215,7 @@ class Batch:
         self.progress.advance(record["source"]["pages"], failed=False)
 
     def fail(self, job: Job, reason: str, message: str) -> None:
+        job.sha256 = job.sha256 or file_sha256(job.path)
         self.store.save_failed(self.state(job, "failed", reason, message))
         del self.open[job.relative]
         self.progress.advance(0, failed=True)
@@ -263,3 +265,15 @@ def relabelled(record: dict[str, Any], relative: str) -> dict[str, Any]:
     if record["source"]["file"] == relative:
         return record
     return {**record, "source": {**record["source"], "file": relative}}
+
+
+def file_sha256(path: Path) -> str | None:
+    """The content hash of a file that failed before a worker hashed it, when it can be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
