@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -221,40 +222,47 @@ class Batch:
         self.progress.advance(0, failed=True)
 
     def write_outputs(self, files: list[str], seconds: float) -> dict[str, Any]:
+        """results.jsonl, errors.jsonl and summary.json from the store, streamed (an archive of
+        thousands of records is never held in memory at once)."""
         present = set(files)
-        results, errors = [], []
-        pages = ocr_pages = review = 0
+        totals: collections.Counter[str] = collections.Counter()
         reasons: collections.Counter[str] = collections.Counter()
-        for state, record in self.store.outcomes():
-            if state.path not in present:
-                continue
-            if state.status == "done" and record is not None:
-                record = relabelled(record, state.path)
-                results.append(json.dumps(record, ensure_ascii=False))
-                pages += record["source"]["pages"]
-                ocr_pages += record["source"]["text_source"].count("ocr")
-                review += len(record["review"])
-            else:
-                reasons[state.error or "internal"] += 1
-                error = {"file": state.path, "sha256": state.sha256, "error": state.error, "message": state.message}
-                errors.append(json.dumps(error, ensure_ascii=False))
+
+        def results() -> Iterator[str]:
+            for state, record in self.store.outcomes():
+                if state.path in present and state.status == "done" and record is not None:
+                    totals.update(
+                        done=1,
+                        pages=record["source"]["pages"],
+                        ocr_pages=record["source"]["text_source"].count("ocr"),
+                        review=len(record["review"]),
+                    )
+                    yield json.dumps(relabelled(record, state.path), ensure_ascii=False)
+
+        def errors() -> Iterator[str]:
+            for state, record in self.store.outcomes():
+                if state.path in present and not (state.status == "done" and record is not None):
+                    reasons[state.error or "internal"] += 1
+                    error = {"file": state.path, "sha256": state.sha256, "error": state.error, "message": state.message}
+                    yield json.dumps(error, ensure_ascii=False)
+
+        write_lines_atomically(self.out_dir / "results.jsonl", results())
+        write_lines_atomically(self.out_dir / "errors.jsonl", errors())
         summary = {
             "files": len(files),
-            "done": len(results),
+            "done": totals["done"],
             "skipped": self.skipped,
-            "failed": len(errors),
-            "pages": pages,
-            "ocr_pages": ocr_pages,
+            "failed": sum(reasons.values()),
+            "pages": totals["pages"],
+            "ocr_pages": totals["ocr_pages"],
             "failures_by_reason": dict(sorted(reasons.items())),
-            "low_confidence": review,
+            "low_confidence": totals["review"],
             "wall_seconds": round(seconds, 3),
             "pages_per_second": round(self.pages_done / seconds, 3) if seconds > 0 else 0.0,
             "workers": self.options.workers,
             "extractor_version": __version__,
             "patterns": self.fingerprint,
         }
-        write_lines_atomically(self.out_dir / "results.jsonl", results)
-        write_lines_atomically(self.out_dir / "errors.jsonl", errors)
         write_atomically(self.out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1))
         return summary
 
