@@ -53,6 +53,9 @@ class BatchOptions:
 
 
 class Executor(Protocol):
+    @property
+    def capacity(self) -> int: ...
+
     def submit(self, task: Task) -> None: ...
 
     def wait(self, timeout: float = ...) -> list[Outcome]: ...
@@ -141,7 +144,7 @@ class Batch:
         queue = collections.deque(todo)
         try:
             while queue or self.open:
-                while queue and len(self.open) < OPEN_PER_WORKER * max(1, self.options.workers):
+                while queue and len(self.open) < OPEN_PER_WORKER * executor.capacity:
                     self.start(executor, queue.popleft())
                 for outcome in executor.wait():
                     self.handle(executor, outcome)

@@ -34,6 +34,11 @@ class DaskExecutor:
             raise SchedulerUnreachable(address, f"cannot reach the Dask scheduler ({exc})") from None
         self.running: dict[Future, tuple[Task, float]] = {}
 
+    @property
+    def capacity(self) -> int:
+        """Tasks the cluster runs at once: its worker threads."""
+        return max(1, sum(self.client.nthreads().values()))
+
     def submit(self, task: Task) -> None:
         future = self.client.submit(
             run_task, task, pure=False, priority=-task.priority, key=f"extractor-task-{task.id}-{time.time_ns()}"
@@ -46,7 +51,8 @@ class DaskExecutor:
         if not self.running:
             return []
         try:
-            done, _ = wait(list(self.running), timeout=timeout, return_when="FIRST_COMPLETED")
+            with self.client.as_current():
+                done, _ = wait(list(self.running), timeout=timeout, return_when="FIRST_COMPLETED")
         except TimeoutError:
             return []
         return [self._outcome(future) for future in done]

@@ -106,8 +106,8 @@ class ProcessPool:
         heapq.heappush(self.queue, (task.priority, task.id, task))
 
     @property
-    def busy(self) -> int:
-        return len(self.queue) + sum(worker.task is not None for worker in self.workers)
+    def capacity(self) -> int:
+        return len(self.workers)
 
     def wait(self, timeout: float = POLL_SECONDS) -> list[Outcome]:
         """Hand out queued tasks, then return what finished (or failed) within ``timeout``."""
