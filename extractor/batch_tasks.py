@@ -65,6 +65,7 @@ def probe(path: str, file: str, options: ExtractOptions) -> Probed:
 
 
 def ocr(path: str, index: int, options: ExtractOptions, cache_path: str | None) -> PageWords:
+    """One page's OCR words; with ``cache_path`` (the batch's store) read from or added to its cache."""
     extractor = extractor_for(options)
     cache = store_cache(cache_path, options.ingest.ocr) if cache_path and Path(cache_path).exists() else None
     document = open_pdf(Path(path))
