@@ -199,10 +199,11 @@ class Batch:
         job.pages = list(probed.pages)
         missing = [index for index, page in enumerate(job.pages) if page is None]
         job.missing = len(missing)
-        cache = None if self.options.force else str(self.out_dir / STORE_NAME)
+        cache = str(self.out_dir / STORE_NAME)
         seconds = self.options.page_timeout + SECONDS_PER_PAGE * 30
         for index in missing:
-            task = Task(ocr, (str(job.path), index, self.options.extract, cache), seconds, "page_timeout")
+            arguments = (str(job.path), index, self.options.extract, cache, self.options.force)
+            task = Task(ocr, arguments, seconds, "page_timeout")
             self.submit(executor, job, "ocr", task, index)
 
     def state(self, job: Job, status: str, error: str | None = None, message: str | None = None) -> FileState:

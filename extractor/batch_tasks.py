@@ -64,10 +64,11 @@ def probe(path: str, file: str, options: ExtractOptions) -> Probed:
     return Probed(sha256, tuple(pages), None)
 
 
-def ocr(path: str, index: int, options: ExtractOptions, cache_path: str | None) -> PageWords:
-    """One page's OCR words; with ``cache_path`` (the batch's store) read from or added to its cache."""
+def ocr(path: str, index: int, options: ExtractOptions, cache_path: str | None, refresh: bool = False) -> PageWords:
+    """One page's OCR words; with ``cache_path`` (the batch's store) taken from its cache, or
+    added to it (``refresh``: OCR again whatever the cache holds, as ``--force`` asks)."""
     extractor = extractor_for(options)
-    cache = store_cache(cache_path, options.ingest.ocr) if cache_path and Path(cache_path).exists() else None
+    cache = store_cache(cache_path, options.ingest.ocr, refresh) if cache_path and Path(cache_path).exists() else None
     document = open_pdf(Path(path))
     try:
         page = document[index]
@@ -86,17 +87,18 @@ def assemble(file: str, sha256: str, pages: tuple[PageWords, ...], options: Extr
 class StoreCache:
     """The OCR cache in the batch's store, as ``ingest.OcrCache``."""
 
-    def __init__(self, store: Store, settings: str) -> None:
+    def __init__(self, store: Store, settings: str, refresh: bool) -> None:
         self.store = store
         self.settings = settings
+        self.refresh = refresh
 
     def get(self, key: str) -> tuple[Word, ...] | None:
-        return self.store.ocr_words(key, self.settings)
+        return None if self.refresh else self.store.ocr_words(key, self.settings)
 
     def put(self, key: str, words: tuple[Word, ...]) -> None:
         self.store.save_ocr_words(key, self.settings, words)
 
 
 @functools.cache
-def store_cache(path: str, options: OcrOptions) -> StoreCache:
-    return StoreCache(Store(Path(path)), options.cache_key())
+def store_cache(path: str, options: OcrOptions, refresh: bool) -> StoreCache:
+    return StoreCache(Store(Path(path)), options.cache_key(), refresh)
