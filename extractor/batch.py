@@ -241,7 +241,11 @@ class Batch:
                         ocr_pages=record["source"]["text_source"].count("ocr"),
                         review=len(record["review"]),
                     )
-                    yield json.dumps(relabelled(record, state.path), ensure_ascii=False)
+                    record = relabelled(record, state.path)
+                    target = self.record_paths[state.path]
+                    if not target.exists():  # lost after its commit (a power cut): the store has it
+                        write_atomically(target, json.dumps(record, ensure_ascii=False, indent=1))
+                    yield json.dumps(record, ensure_ascii=False)
 
         def errors() -> Iterator[str]:
             for state, record in self.store.outcomes():
