@@ -92,11 +92,11 @@ class StoreCache:
         self.settings = settings
         self.refresh = refresh
 
-    def get(self, key: str) -> tuple[Word, ...] | None:
+    def get(self, key: str) -> tuple[tuple[Word, ...], int] | None:
         return None if self.refresh else self.store.ocr_words(key, self.settings)
 
-    def put(self, key: str, words: tuple[Word, ...]) -> None:
-        self.store.save_ocr_words(key, self.settings, words)
+    def put(self, key: str, words: tuple[Word, ...], rotation: int) -> None:
+        self.store.save_ocr_words(key, self.settings, words, rotation)
 
 
 @functools.cache

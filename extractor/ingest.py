@@ -27,7 +27,7 @@ from extractor.errors import (
     UnreadableFile,
 )
 from extractor.model import PageWords, TextSource, Word
-from extractor.ocr import GrayImage, OcrEngine, OcrOptions, PixelWord, render_page
+from extractor.ocr import GrayImage, OcrEngine, OcrOptions, PixelWord, recognize_upright, render_page
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfDocument, PdfPage, PdfTextPage
@@ -196,11 +196,12 @@ def is_usable(page: PageWords) -> bool:
 
 
 class OcrCache(Protocol):
-    """Where OCR words of a page image are kept (the batch store); keys name image and settings."""
+    """Where OCR words of a page image are kept (the batch store); keys name image and settings.
+    Entries are the words of the upright page and the quarter turns that made it upright."""
 
-    def get(self, key: str) -> tuple[Word, ...] | None: ...
+    def get(self, key: str) -> tuple[tuple[Word, ...], int] | None: ...
 
-    def put(self, key: str, words: tuple[Word, ...]) -> None: ...
+    def put(self, key: str, words: tuple[Word, ...], rotation: int) -> None: ...
 
 
 def ocr_page(
@@ -211,16 +212,21 @@ def ocr_page(
     try:
         image = render_page(page, options.dpi)
         key = image_key(image, options) if cache else ""
-        words = cache.get(key) if cache else None
-        if words is None:
-            words = to_points(engine.recognize(image), width / image.width, height / image.height)
+        found = cache.get(key) if cache else None
+        if found is None:
+            pixel_words, rotation = recognize_upright(engine, image)
+            scale = width / image.width
+            found = to_points(pixel_words, scale, scale), rotation
             if cache:
-                cache.put(key, words)
+                cache.put(key, *found)
     except ExtractorError as exc:
         raise type(exc)(name, f"page {number}: {exc.message}") from None
     except (RuntimeError, OSError, ValueError) as exc:
         raise OcrFailed(name, f"page {number}: OCR failed ({exc})") from None
-    return PageWords(number, width, height, TextSource.OCR, words)
+    words, rotation = found
+    if rotation % 2:  # the upright page is the page turned a quarter: its sides swap
+        width, height = height, width
+    return PageWords(number, width, height, TextSource.OCR, words, rotation)
 
 
 def image_key(image: GrayImage, options: OcrOptions) -> str:

@@ -27,6 +27,19 @@ def union_boxes(boxes: Sequence[BBox]) -> BBox:
     )
 
 
+def turn_back(box: tuple[float, float, float, float], quarter_turns: int, width: float, height: float) -> BBox:
+    """A box on a page turned ``quarter_turns`` × 90° counter-clockwise, on the page as it
+    was (``width`` × ``height``, before turning)."""
+    left, top, right, bottom = box
+    if quarter_turns == 0:
+        return (left, top, right, bottom)
+    if quarter_turns == 1:
+        return (width - bottom, left, width - top, right)
+    if quarter_turns == 2:
+        return (width - right, height - bottom, width - left, height - top)
+    return (top, height - right, bottom, height - left)
+
+
 class TextSource(enum.StrEnum):
     TEXT_LAYER = "text_layer"
     OCR = "ocr"
@@ -48,6 +61,9 @@ class PageWords:
     height: float
     source: TextSource
     words: tuple[Word, ...]
+    rotation: int = 0
+    """Counter-clockwise quarter turns that made a scanned page upright. Words, ``width`` and
+    ``height`` are those of the upright page; ``DocumentText.locate`` turns boxes back."""
 
 
 class Zone(enum.StrEnum):
@@ -98,6 +114,7 @@ class DocumentText:
         """Index of the line with the printed type title ("BÁO CÁO"), when there is one."""
         self.page_count = len(pages)
         self.page_sizes = {p.number: (p.width, p.height) for p in pages}
+        self.rotations = {p.number: p.rotation for p in pages if p.rotation}
         self.starts: list[int] = []
         offset = 0
         for line in self.lines:
@@ -129,7 +146,17 @@ class DocumentText:
                     confidences.append(word.confidence)
         if not boxes:
             return Location(page, None, 1.0)
-        return Location(page, union_boxes(boxes), min(confidences))
+        return Location(page, self.page_box(page, union_boxes(boxes)), min(confidences))
+
+    def page_box(self, page: int, box: BBox) -> BBox:
+        """A box of the upright page on the page as the PDF shows it."""
+        turns = self.rotations.get(page, 0)
+        if not turns:
+            return box
+        width, height = self.page_sizes[page]
+        if turns % 2:  # the page as shown is the upright one turned back: its sides swap
+            width, height = height, width
+        return turn_back(box, turns, width, height)
 
     def zone_lines(self, zone: Zone) -> list[tuple[int, Line]]:
         """``(line index, line)`` of every line in a zone, in reading order."""

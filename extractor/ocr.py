@@ -27,6 +27,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 MAX_PIXELS = 60_000_000
 """The largest raster rendered for OCR: an A0 poster at about 200 dpi."""
 MIN_DPI = 72
+MIN_WORDS = 12
+MIN_MEAN_CONFIDENCE = 0.55
+"""Below these a page "reads badly": worth asking whether it is turned."""
+MIN_ORIENTATION_CONFIDENCE = 2.0
 TESSDATA_CANDIDATES = (
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
@@ -99,6 +103,14 @@ def render_page(page: PdfPage, dpi: int) -> GrayImage:
         bitmap.close()
 
 
+def has_tessdata(language: str) -> bool:
+    try:
+        find_tessdata(language)
+    except OcrFailed:
+        return False
+    return True
+
+
 def find_tessdata(language: str) -> str:
     """The tessdata folder holding ``<language>.traineddata``."""
     candidates = [os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_CANDIDATES]
@@ -120,6 +132,7 @@ class TesserocrEngine:
         import tesserocr
 
         self._timeout_ms = int(options.page_timeout * 1000)
+        self._osd: tesserocr.PyTessBaseAPI | None = None
         self._api = tesserocr.PyTessBaseAPI(
             path=find_tessdata(options.language),
             lang=options.language,
@@ -134,6 +147,25 @@ class TesserocrEngine:
         if not api.Recognize(timeout=self._timeout_ms):
             raise OcrTimeout("tesseract", f"no result within {self._timeout_ms / 1000:g} s")
         return parse_tsv(api.GetTSVText(0))
+
+    def quarter_turns(self, image: GrayImage) -> int:
+        """Counter-clockwise quarter turns that make the page upright, from Tesseract's
+        orientation detection (0 when the osd data is missing or the answer is unsure)."""
+        import tesserocr
+
+        if self._osd is None:
+            if not has_tessdata("osd"):
+                return 0
+            self._osd = tesserocr.PyTessBaseAPI(path=find_tessdata("osd"), lang="osd", psm=tesserocr.PSM.OSD_ONLY)
+        self._osd.SetImageBytes(image.pixels, image.width, image.height, 1, image.stride)
+        self._osd.SetSourceResolution(image.dpi)
+        try:
+            result = self._osd.DetectOrientationScript()
+        except RuntimeError:  # too few characters to tell
+            return 0
+        if not result or result.get("orient_conf", 0) < MIN_ORIENTATION_CONFIDENCE:
+            return 0
+        return int(result["orient_deg"]) // 90 % 4
 
     def close(self) -> None:
         self._api.End()
@@ -180,6 +212,40 @@ def parse_tsv(tsv: str) -> list[PixelWord]:
         confidence = max(0.0, min(1.0, float(cells[10]) / 100))
         words.append(PixelWord(text, (left, top, left + width, top + height), confidence))
     return words
+
+
+def recognize_upright(engine: OcrEngine, image: GrayImage) -> tuple[list[PixelWord], int]:
+    """Words of a page however it is turned, and the quarter turns (counter-clockwise) that
+    made it upright; their boxes are in the upright image. A page that reads well costs one
+    pass; one that reads badly is asked its orientation and read again turned upright."""
+    words = engine.recognize(image)
+    detect = getattr(engine, "quarter_turns", None)
+    if reads_well(words) or detect is None:
+        return words, 0
+    quarter_turns = detect(image)
+    if quarter_turns == 0:
+        return words, 0
+    turned = engine.recognize(rotate(image, quarter_turns))
+    if mean_confidence(turned) <= mean_confidence(words):
+        return words, 0
+    return turned, quarter_turns
+
+
+def reads_well(words: list[PixelWord]) -> bool:
+    return len(words) >= MIN_WORDS and mean_confidence(words) >= MIN_MEAN_CONFIDENCE
+
+
+def mean_confidence(words: list[PixelWord]) -> float:
+    return sum(w.confidence for w in words) / len(words) if words else 0.0
+
+
+def rotate(image: GrayImage, quarter_turns: int) -> GrayImage:
+    """The image turned counter-clockwise by ``quarter_turns`` × 90°."""
+    import numpy
+
+    pixels = numpy.frombuffer(image.pixels, dtype=numpy.uint8).reshape(image.height, image.stride)[:, : image.width]
+    turned = numpy.ascontiguousarray(numpy.rot90(pixels, quarter_turns))
+    return GrayImage(turned.tobytes(), turned.shape[1], turned.shape[0], turned.shape[1], image.dpi)
 
 
 def make_engine(options: OcrOptions) -> OcrEngine:

@@ -140,19 +140,20 @@ class Store:
         with self.transaction():
             self.connection.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in stale])
 
-    def ocr_words(self, image_sha256: str, settings: str) -> tuple[Word, ...] | None:
+    def ocr_words(self, image_sha256: str, settings: str) -> tuple[tuple[Word, ...], int] | None:
+        """The words of an upright page image and the quarter turns that made it upright."""
         row = self.connection.execute(
             "SELECT words FROM ocr_pages WHERE image_sha256 = ? AND settings = ?", (image_sha256, settings)
         ).fetchone()
         if row is None:
             return None
-        return tuple(
-            Word(text, (x0, top, x1, bottom), confidence)
-            for text, x0, top, x1, bottom, confidence in json.loads(row[0])
-        )
+        entry = json.loads(row[0])
+        words = tuple(Word(text, (x0, top, x1, bottom), conf) for text, x0, top, x1, bottom, conf in entry["words"])
+        return words, entry["rotation"]
 
-    def save_ocr_words(self, image_sha256: str, settings: str, words: tuple[Word, ...]) -> None:
-        blob = json.dumps([(w.text, *w.bbox, w.confidence) for w in words], ensure_ascii=False)
+    def save_ocr_words(self, image_sha256: str, settings: str, words: tuple[Word, ...], rotation: int) -> None:
+        entry = {"rotation": rotation, "words": [(w.text, *w.bbox, w.confidence) for w in words]}
+        blob = json.dumps(entry, ensure_ascii=False)
         with self.transaction():
             self.connection.execute("INSERT OR REPLACE INTO ocr_pages VALUES (?, ?, ?)", (image_sha256, settings, blob))
 

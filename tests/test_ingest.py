@@ -108,3 +108,20 @@ def test_real_tesseract_reads_a_rendered_page(extractor: Extractor, tmp_path: Pa
     text = " ".join(w.text for w in document.pages[0].words)
     assert document.pages[0].source is TextSource.OCR
     assert "12/BC-TCT" in text and "Thanh" in text
+
+
+def test_a_page_scanned_sideways_is_read_upright(extractor: Extractor, tmp_path: Path) -> None:
+    """Read upright for layout and fields; boxes given on the page as the PDF shows it."""
+    import pypdfium2 as pdfium
+
+    upright = extractor.extract(GOV).data["document"]["number"]["bbox"]
+    image = pdfium.PdfDocument(GOV)[0].render(scale=300 / 72, grayscale=True).to_pil().convert("L")
+    path = tmp_path / "sideways.pdf"
+    image.rotate(90, expand=True).save(path, resolution=300)  # a quarter turn counter-clockwise
+    record = extractor.extract(path).data
+    number = record["document"]["number"]
+    assert number["value"] == "12/BC-TCT" and record["document"]["date"]["value"] == "2024-01-05"
+    x0, top, x1, bottom = number["bbox"]
+    page_width = 595.3
+    assert x0 == pytest.approx(upright[1], abs=6) and x1 == pytest.approx(upright[3], abs=6)
+    assert top == pytest.approx(page_width - upright[2], abs=6) and bottom == pytest.approx(page_width - upright[0], abs=6)
