@@ -124,4 +124,6 @@ def test_a_page_scanned_sideways_is_read_upright(extractor: Extractor, tmp_path:
     x0, top, x1, bottom = number["bbox"]
     page_width = 595.3
     assert x0 == pytest.approx(upright[1], abs=6) and x1 == pytest.approx(upright[3], abs=6)
-    assert top == pytest.approx(page_width - upright[2], abs=6) and bottom == pytest.approx(page_width - upright[0], abs=6)
+    assert top == pytest.approx(page_width - upright[2], abs=6) and bottom == pytest.approx(
+        page_width - upright[0], abs=6
+    )
