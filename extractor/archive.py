@@ -27,8 +27,9 @@ def find_pdfs(root: Path) -> list[Path]:
 
 
 def walk(root: Path) -> Iterator[Path]:
-    for folder, _, files in os.walk(root, followlinks=False):
-        for name in files:
+    """Files, and folders named like files (reported as unreadable rather than skipped)."""
+    for folder, folders, files in os.walk(root, followlinks=False):
+        for name in [*files, *folders]:
             path = Path(folder) / name
             if path.is_symlink() and not inside(path.resolve(), root):
                 continue

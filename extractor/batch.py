@@ -36,6 +36,8 @@ OUTPUT_NAMES = ("results.jsonl", "errors.jsonl", "summary.json", STORE_NAME)
 PROBE_SECONDS = 120.0
 ASSEMBLE_SECONDS = 60.0
 SECONDS_PER_PAGE = 1.0
+PAGE_MARGIN_SECONDS = 5.0
+"""What a page task may take beyond --page-timeout: opening the file and rendering the page."""
 OPEN_PER_WORKER = 2
 """Documents in flight per worker: enough to keep every worker busy, few enough to bound memory."""
 
@@ -200,7 +202,7 @@ class Batch:
         missing = [index for index, page in enumerate(job.pages) if page is None]
         job.missing = len(missing)
         cache = str(self.out_dir / STORE_NAME)
-        seconds = self.options.page_timeout + SECONDS_PER_PAGE * 30
+        seconds = self.options.page_timeout + PAGE_MARGIN_SECONDS
         for index in missing:
             arguments = (str(job.path), index, self.options.extract, cache, self.options.force)
             task = Task(ocr, arguments, seconds, "page_timeout")
@@ -286,6 +288,8 @@ def relabelled(record: dict[str, Any], relative: str) -> dict[str, Any]:
 def file_sha256(path: Path) -> str | None:
     """The content hash of a file that failed before a worker hashed it, when it can be read."""
     digest = hashlib.sha256()
+    if not path.is_file():  # a FIFO would block the batch, a directory has no content
+        return None
     try:
         with path.open("rb") as stream:
             for chunk in iter(lambda: stream.read(1 << 20), b""):

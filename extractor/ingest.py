@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import regex
 
+from extractor import legacy
 from extractor.errors import (
     DamagedPdf,
     EmptyFile,
@@ -33,14 +34,21 @@ if TYPE_CHECKING:
     from pypdfium2 import PdfDocument, PdfPage, PdfTextPage
 
 WORD = regex.compile(r"\S+")
+# In UTF-8 read as cp1252, "à" (C3 A0) is "Ã" + a no-break space: one word, not two.
+MOJIBAKE_WORD = regex.compile(r"(?:\u00c3\u00a0|\S)+")
 # Letters a Vietnamese text layer should not be made of: Latin-1 symbols that TCVN3/VNI
 # fonts use for accented letters (``Tr­êng ChÝnh trÞ``), replacement and private-use marks.
 LEGACY_OR_BROKEN = regex.compile(r"[\u00a1-\u00bf\u00d7\u00de\u00f7\ufffd\p{Co}\x00-\x08]")
-LEGACY_FONT = regex.compile(r"^(?:[A-Z]{6}\+)?(?:\.Vn|VNI[-_]|VN[-_]?Times)", regex.IGNORECASE)
+LOAD_FAILURE_SCAN = 1 << 20
+ENCRYPTED = regex.compile(rb"/Encrypt\b")
+EMPTY_PAGE_TREE = regex.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+0\b|/Count\s+0\b[^>]*?/Type\s*/Pages\b")
 TAIL_BYTES = 2048
 """A complete PDF ends with "%%EOF" within this many bytes (some writers append a little)."""
 MIN_TEXT_CHARS = 40
 MAX_SUSPECT_SHARE = 0.02
+MAX_DAMAGED_SHARE = 0.25
+"""Share of non-ASCII words that may fail to read as Vietnamese syllables (names, typos)."""
+FONT_NAME_BYTES = 128
 
 
 @dataclass(frozen=True)
@@ -99,21 +107,31 @@ def check_input(path: Path) -> str:
 
 def open_pdf(path: Path) -> PdfDocument:
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
 
-    name = str(path)
     try:
         document = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as exc:
-        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise EncryptedPdf(name, "the PDF is password-protected") from None
-        if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
-            raise EncryptedPdf(name, "the PDF uses an unsupported security handler") from None
-        raise DamagedPdf(name, "the PDF is damaged or truncated and cannot be parsed") from None
+    except pdfium.PdfiumError:
+        raise load_failure(path) from None
     if len(document) == 0:
         document.close()
-        raise NoPages(name, "the PDF has no pages")
+        raise NoPages(str(path), "the PDF has no pages")
     return document
+
+
+def load_failure(path: Path) -> ExtractorError:
+    """Why pdfium refused a file, told from the file itself: pdfium's own error code is a
+    per-thread "last error" that a document without pages leaves unset, so a worker would
+    report the previous file's reason."""
+    name = str(path)
+    with path.open("rb") as stream:
+        head = stream.read(LOAD_FAILURE_SCAN)
+        stream.seek(max(0, path.stat().st_size - LOAD_FAILURE_SCAN))
+        tail = stream.read()
+    if ENCRYPTED.search(head) or ENCRYPTED.search(tail):
+        return EncryptedPdf(name, "the PDF is password-protected")
+    if EMPTY_PAGE_TREE.search(head) or EMPTY_PAGE_TREE.search(tail):
+        return NoPages(name, "the PDF has no pages")
+    return DamagedPdf(name, "the PDF is damaged or truncated and cannot be parsed")
 
 
 def read_pages(
@@ -144,55 +162,75 @@ def page_size(page: PdfPage) -> tuple[float, float]:
     return float(width), float(height)
 
 
-def text_layer_page(page: PdfPage, number: int) -> PageWords | None:
-    """Words of the page's text layer, or None when it uses a legacy-encoded font.
+def text_layer_page(page: PdfPage, number: int) -> PageWords:
+    """Words of the page's text layer, in Unicode NFC whatever the fonts' encodings.
 
     The text comes in one call; boxes are asked only for each word's first and last
-    character (the loose box: the font's full height, so lines group cleanly).
+    character (the loose box: the font's full height, so lines group cleanly). A page that may
+    hold legacy-encoded or damaged text (``legacy.needs_attention``) has its words converted
+    font by font; other pages cost one regular-expression scan more.
     """
     import pypdfium2.raw as pdfium_c
 
     width, height = page_size(page)
     textpage = page.get_textpage()
     try:
-        if uses_legacy_font(textpage):
-            return None
         text = textpage.get_text_range()
+        attention = legacy.needs_attention(text)
+        matches = list((MOJIBAKE_WORD if attention and legacy.MOJIBAKE.search(text) else WORD).finditer(text))
+        texts = [match.group() for match in matches]
+        if attention:
+            texts = convert_by_font(textpage, matches, texts)
         rect, raw, char_box = pdfium_c.FS_RECTF(), textpage.raw, pdfium_c.FPDFText_GetLooseCharBox
         words = []
-        for match in WORD.finditer(text):
+        for match, word in zip(matches, texts, strict=True):
             char_box(raw, match.start(), rect)
             left, top = rect.left, rect.top
             char_box(raw, match.end() - 1, rect)
-            words.append(Word(match.group(), (left, height - top, rect.right, height - rect.bottom), 1.0))
+            words.append(Word(word, (left, height - top, rect.right, height - rect.bottom), 1.0))
     finally:
         textpage.close()
     return PageWords(number, width, height, TextSource.TEXT_LAYER, tuple(words))
 
 
-def uses_legacy_font(textpage: PdfTextPage) -> bool:
-    """True when a sampled character is drawn with a TCVN3 (.VnTime) or VNI font."""
+def convert_by_font(textpage: PdfTextPage, matches: list[regex.Match[str]], texts: list[str]) -> list[str]:
+    """Each word converted according to the font of its first character, font by font."""
+    by_font: dict[str, list[int]] = {}
+    for index, font in enumerate(word_fonts(textpage, matches)):
+        by_font.setdefault(font, []).append(index)
+    converted = list(texts)
+    for font, indices in by_font.items():
+        for index, word in zip(indices, legacy.convert_words([texts[i] for i in indices], font), strict=True):
+            converted[index] = word
+    return converted
+
+
+def word_fonts(textpage: PdfTextPage, matches: list[regex.Match[str]]) -> list[str]:
+    """The font name of each word's first character (one pdfium call per word, not per character)."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
-    count = textpage.count_chars()
-    buffer = ctypes.create_string_buffer(128)
+    buffer = ctypes.create_string_buffer(FONT_NAME_BYTES)
     flags = ctypes.c_int()
-    for index in range(0, count, max(1, count // 8)):
-        size = pdfium_c.FPDFText_GetFontInfo(textpage, index, buffer, len(buffer), ctypes.byref(flags))
-        if size and LEGACY_FONT.search(buffer.value.decode("latin-1")):
-            return True
-    return False
+    get_font, raw, size = pdfium_c.FPDFText_GetFontInfo, textpage.raw, len(buffer)
+    names = []
+    for match in matches:
+        length = get_font(raw, match.start(), buffer, size, ctypes.byref(flags))
+        names.append(buffer.value.decode("latin-1") if length else "")
+    return names
 
 
 def is_usable(page: PageWords) -> bool:
-    """Enough text, and not made of the symbols that legacy encodings or broken maps leave."""
-    text = "".join(word.text for word in page.words)
-    if len(text) < MIN_TEXT_CHARS:
+    """Enough text, not made of the symbols that legacy encodings or broken maps leave, and
+    (after conversion) words that read as Vietnamese rather than the debris of an encoding
+    nobody recognised (``Tröôøng`` reads as Latin-1 letters, not as symbols)."""
+    text = " ".join(word.text for word in page.words)
+    letters = len(text) - text.count(" ")
+    if letters < MIN_TEXT_CHARS:
         return False
     suspect = len(LEGACY_OR_BROKEN.findall(text))
-    return suspect / len(text) <= MAX_SUSPECT_SHARE
+    return suspect / letters <= MAX_SUSPECT_SHARE and legacy.damaged_share(text) <= MAX_DAMAGED_SHARE
 
 
 class OcrCache(Protocol):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -114,9 +115,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 def test_broken_pattern_file_names_file_and_entry(tmp_path: Path) -> None:
     patterns = tmp_path / "patterns"
-    patterns.mkdir()
-    for source in (SAMPLES.parent / "patterns").iterdir():
-        (patterns / source.name).write_bytes(source.read_bytes())
+    shutil.copytree(SAMPLES.parent / "patterns", patterns)
     regex_file = patterns / "regex.toml"
     regex_file.write_text(
         regex_file.read_text(encoding="utf-8").replace("figure = '''", "figure = '''(?P<broken", 1),
