@@ -17,6 +17,9 @@ Outputs (under ``--out``):
                             table of course categories
   tb-15-TB-TCT-scan.pdf     image-only scan of a fictitious Party-style notice with an incoming
                             stamp (its born-digital source is built in a temporary directory)
+  tcvn3-09-BC-TCT.pdf       fictitious state-style report whose text layer is TCVN3 (.VnTime,
+                            caps lines in .VnTimeH, the body's "ư" soft hyphens dropped)
+  vni-14-BC-TCT.pdf         fictitious Party-style report whose text layer is VNI (VNI-Times)
   expected/<stem>.json      what a perfect extractor returns for each PDF
   build-info.json           fonts and library versions the files were built with
 """
@@ -621,6 +624,10 @@ CANONICAL_SCHOOLS: dict[str, str] = {
     "Học viện Cán bộ Thành phố Hồ Chí Minh": "Hồ Chí Minh",
     "Trường Chính trị tỉnh Bình Dương": "Bình Dương",
     "Trường Chính trị tỉnh Bà Rịa - Vũng Tàu": "Bà Rịa - Vũng Tàu",
+    "Trường Chính trị tỉnh Tuyên Quang": "Tuyên Quang",
+    "Trường Chính trị tỉnh Yên Bái": "Yên Bái",
+    "Trường Chính trị tỉnh Bến Tre": "Bến Tre",
+    "Trường Chính trị tỉnh Long An": "Long An",
 }
 
 EXPECTED_KEYS = ("file", "document", "received_stamps", "references", "schools", "figures")
@@ -1607,6 +1614,297 @@ def build_tb_scan(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], L
 
 
 # --------------------------------------------------------------------------------------
+# (c6, c7) Legacy text layers: TCVN3 (.VnTime) and VNI (VNI-Times) fonts
+# --------------------------------------------------------------------------------------
+# The text layer holds the legacy fonts' byte codes read as Latin-1, as in PDFs made from
+# documents typed in those fonts: the Unicode text is encoded with the tables in
+# patterns/encodings/ and drawn with Liberation Serif under a legacy font name (the PDF's
+# BaseFont). Rendered, the pages show the Latin-1 look-alikes ("Tr­êng"): legacy PDFs look right
+# only with their own fonts, and the extractor reads the text layer, not the glyphs.
+
+ENCODINGS_DIR = SAMPLES_DIR.parent / "patterns" / "encodings"
+CAPS_FAMILY = "SerifH"
+STYLE_SUFFIXES = {"": "", "B": ",Bold", "I": ",Italic", "BI": ",BoldItalic"}
+TCVN3_CAPITALS = "ĂÂÊÔƠƯĐ"  # the only capitals TCVN3 (VN3) fonts have; caps fonts draw the rest
+SOFT_HYPHEN = "\xad"
+
+
+def read_legacy_table(name: str) -> dict[str, str]:
+    """Unicode letter → legacy characters as a text layer shows them (the first row of each
+    letter in patterns/encodings/<name>.tsv)."""
+    table: dict[str, str] = {}
+    for line in (ENCODINGS_DIR / f"{name}.tsv").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#") or line.startswith("bytes\t"):
+            continue
+        hex_bytes, letter, _seen = line.split("\t")
+        table.setdefault(letter, bytes.fromhex(hex_bytes).decode("latin-1"))
+    return table
+
+
+def tcvn3_table() -> dict[str, str]:
+    """TCVN3 as the .VnTime fonts have it: lower-case letters and seven capitals, 0xA1-0xFE."""
+    return {letter: code for letter, code in read_legacy_table("tcvn3").items()
+            if "\xa1" <= code <= "\xfe" and (letter.islower() or letter in TCVN3_CAPITALS)}
+
+
+@dataclass(frozen=True)
+class LegacyFonts:
+    """How one legacy encoding is written: its table, its font names, whether it has caps fonts."""
+
+    name: str
+    table: dict[str, str]
+    base_name: str
+    caps_name: str | None = None
+    style_names: dict[str, str] = field(default_factory=lambda: STYLE_SUFFIXES)
+
+    def encode(self, text: str, caps: bool = False) -> str:
+        """``text`` in the legacy encoding; a caps font gets lower-case codes for its letters
+        (ASCII capitals stay, as typists left them: "CéNG HOµ")."""
+        out = []
+        for char in nfc(text):
+            if caps and not char.isascii():
+                char = char.lower()
+            if char.isascii() or char == "ý":  # ý is 0xFD in TCVN3, VISCII and Latin-1 alike
+                out.append(char)
+            elif char in self.table:
+                out.append(self.table[char])
+            else:
+                raise ValueError(f"{self.name}: {char!r} cannot be written in {text!r}")
+        return "".join(out)
+
+
+def is_caps_text(text: str) -> bool:
+    """A line set in capitals (a caps font's job in TCVN3 documents)."""
+    return any(char.isalpha() for char in text) and text == text.upper()
+
+
+class LegacyPDF(ReportPDF):
+    """A report whose text is written in a legacy encoding under legacy font names.
+
+    ``normalize_text`` is the one place fpdf2 passes every string through (cells, paragraphs,
+    widths): there it is encoded, and lines in capitals switch to the caps font when the
+    encoding has one. ``soft_hyphens`` False drops TCVN3's "ư" (0xAD) as many producers do.
+    """
+
+    def __init__(self, fonts: dict[str, Path], title: str, legacy: LegacyFonts) -> None:
+        super().__init__(fonts, title)
+        self.legacy = legacy
+        self.soft_hyphens = True
+        self.rename_family(FONT_FAMILY, legacy.base_name)
+        if legacy.caps_name:
+            for style, path in fonts.items():
+                self.add_font(CAPS_FAMILY, style, str(path))
+            self.rename_family(CAPS_FAMILY, legacy.caps_name)
+        self.set_font(FONT_FAMILY, "", BODY_SIZE)
+
+    def rename_family(self, family: str, base_name: str) -> None:
+        for style, suffix in self.legacy.style_names.items():
+            self.fonts[family.lower() + style].name = base_name + suffix
+
+    def normalize_text(self, text: str) -> str:
+        caps = self.legacy.caps_name is not None and is_caps_text(text)
+        family = CAPS_FAMILY if caps else FONT_FAMILY
+        if self.font_family != family.lower():
+            self.set_font(family, self.font_style + ("U" if self.underline else ""), self.font_size_pt)
+        encoded = self.legacy.encode(text, caps)
+        return encoded if self.soft_hyphens else encoded.replace(SOFT_HYPHEN, "")
+
+
+def tcvn3_fonts() -> LegacyFonts:
+    return LegacyFonts("TCVN3", tcvn3_table(), ".VnTime", ".VnTimeH")
+
+
+def vni_fonts() -> LegacyFonts:
+    styles = {"": "", "B": "-Bold", "I": "-Italic", "BI": "-BoldItalic"}
+    return LegacyFonts("VNI", read_legacy_table("vni"), "VNI-Times", style_names=styles)
+
+
+def verify_legacy_text_layer(path: Path, legacy: LegacyFonts, must_contain: Iterable[str]) -> None:
+    """Fail the build if a printed value is not in the text layer in its legacy form (caps
+    lines in the caps encoding; TCVN3's soft hyphens ignored, as some are dropped)."""
+    text = extract_text(path).replace(SOFT_HYPHEN, "")
+    missing = []
+    for phrase in must_contain:
+        caps = legacy.caps_name is not None and is_caps_text(phrase)
+        encoded = legacy.encode(re.sub(r"\s+", " ", phrase), caps).replace(SOFT_HYPHEN, "")
+        if encoded not in text:
+            missing.append(phrase)
+    if missing:
+        raise AssertionError(f"{path.name}: not found in the legacy text layer: {missing}")
+
+
+# (c6) State-style report typed in TCVN3: Số: 09/BC-TCT, Trường Chính trị tỉnh Tuyên Quang
+
+TCVN3_STEM = "tcvn3-09-BC-TCT"
+TC_PARENT = "Tỉnh ủy Tuyên Quang"
+TC_ISSUER = "Trường Chính trị tỉnh Tuyên Quang"
+TC_PARTNER = "Trường Chính trị tỉnh Yên Bái"
+TC_NUMBER = "09/BC-TCT"
+TC_PLACE, TC_DATE = "Tuyên Quang", "2022-07-08"
+TC_SUBJECT = "Kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2022"
+TC_SIGNER = Signer("Nguyễn Văn Hùng", "Phó Hiệu trưởng", "KT. Hiệu trưởng")
+TC_CLOSING = signer_closing(
+    Line("Nơi nhận:", "BI", 12.0),
+    ("- Ban Tổ chức Tỉnh ủy (để b/c);", "- Sở Nội vụ tỉnh Tuyên Quang;", "- Lưu: VT, ĐT."),
+    TC_SIGNER,
+)
+
+
+def tcvn3_expected() -> Expected:
+    return Expected(document={
+        "number": TC_NUMBER,
+        "type": "Báo cáo",
+        "issuer": TC_ISSUER,
+        "parent_issuer": TC_PARENT,
+        "place": TC_PLACE,
+        "date": TC_DATE,
+        "subject": TC_SUBJECT,
+        "signers": [TC_SIGNER.as_dict()],
+        "recipients": [item_value(r) for r in TC_CLOSING.recipients],
+    })
+
+
+def tcvn3_paragraphs(exp: Expected) -> list[Para]:
+    paras: list[Para] = []
+    add = paras.append
+    plan = exp.ref("Kế hoạch số 86-KH/TU ngày 12-01-2022 của Ban Thường vụ Tỉnh ủy", "Kế hoạch",
+                   "86-KH/TU", "2022-01-12")
+    own = exp.school(TC_ISSUER, TC_ISSUER)
+    add(Para(f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức năm 2022, {own} báo cáo "
+             "kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2022 như sau:"))
+    add(Para("1. Kết quả 6 tháng đầu năm 2022", "h2"))
+    done = exp.fig("24 lớp với 1.560 học viên", 24, 1560, "tổ chức 6 tháng đầu năm 2022",
+                   "2022-H1", TC_ISSUER)
+    add(Para(f"Trong 6 tháng đầu năm 2022, {exp.school(TC_ISSUER, TC_ISSUER)} đã tổ chức {done}, "
+             "đạt 55,8% kế hoạch năm; công tác quản lý học viên được duy trì thường xuyên."))
+    partner = exp.school(TC_PARTNER, TC_PARTNER)
+    partner_fig = exp.fig("19 lớp/1.204 học viên", 19, 1204, "tổ chức 6 tháng đầu năm 2022",
+                          "2022-H1", TC_PARTNER)
+    add(Para(f"Trong Cụm thi đua, {partner} đã tổ chức {partner_fig} trong cùng kỳ; hai trường đã "
+             "phối hợp tổ chức hội thảo khoa học về nâng cao chất lượng giảng dạy."))
+    add(Para("2. Kế hoạch 6 tháng cuối năm 2022", "h2"))
+    plan_fig = exp.fig("21 lớp với 1.380 học viên", 21, 1380, "dự kiến mở 6 tháng cuối năm 2022",
+                       "2022-H2")
+    add(Para(f"Trong 6 tháng cuối năm 2022, Nhà trường dự kiến mở {plan_fig}, tập trung bồi "
+             "dưỡng cán bộ cơ sở và đội ngũ giảng viên kiêm chức."))
+    add(Para("Trên đây là báo cáo kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2022 của "
+             f"{exp.school(TC_ISSUER, TC_ISSUER)}./."))
+    return paras
+
+
+def build_tcvn3(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout]:
+    legacy = tcvn3_fonts()
+    pdf = LegacyPDF(fonts, f"Báo cáo số {TC_NUMBER} (mẫu thử, TCVN3)", legacy)
+    pdf.add_page()
+    layout = Layout()
+    number = f"Số: {TC_NUMBER}"
+    date_line = place_date_line(TC_PLACE, TC_DATE)
+    left, right = draw_state_header(pdf, TOP, TC_PARENT.upper(), "TRƯỜNG CHÍNH TRỊ", number,
+                                    date_line)
+    title = draw_title(pdf, left.bottom + 20, "BÁO CÁO", (TC_SUBJECT,))
+    layout.blocks.update(header_left=left, header_right=right, title=title)
+    assert_disjoint(layout.blocks)
+    pdf.set_y(title.bottom + 12)
+    exp = tcvn3_expected()
+    pdf.soft_hyphens = False  # the body's "ư" dropped, the header's and closing's kept
+    write_paragraphs(pdf, tcvn3_paragraphs(exp))
+    pdf.soft_hyphens = True
+    recipients, signer, _ = draw_closing(pdf, TC_CLOSING)
+    layout.blocks.update(recipients=recipients, signature_block=signer)
+    layout.closing_page = layout.pages = pdf.page_no()
+    pdf.output(str(path))
+    verify_legacy_text_layer(path, legacy, [
+        TC_PARENT.upper(), "TRƯỜNG CHÍNH TRỊ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", number,
+        date_line, "BÁO CÁO", TC_SUBJECT, *exp.must_print, *closing_must_print(TC_CLOSING),
+    ])
+    return exp.as_json(path.stem), layout
+
+
+# (c7) Party-style report typed in VNI: Số 14-BC/TCT, Trường Chính trị tỉnh Bến Tre
+
+VNI_STEM = "vni-14-BC-TCT"
+VN_PARENT = "Tỉnh ủy Bến Tre"
+VN_ISSUER = "Trường Chính trị tỉnh Bến Tre"
+VN_PARTNER = "Trường Chính trị tỉnh Long An"
+VN_NUMBER = "14-BC/TCT"
+VN_PLACE, VN_DATE = "Bến Tre", "2021-12-20"
+VN_SUBJECT_LINES = ("kết quả đào tạo, bồi dưỡng năm 2021", "và phương hướng năm 2022")
+VN_SIGNER = Signer("Võ Thị Ngọc Hân", "Hiệu trưởng", "T/M Ban Giám hiệu")
+VN_CLOSING = signer_closing(
+    Line("Nơi nhận:", "BIU", 12.0),
+    ("- Ban Tổ chức Tỉnh ủy (để b/c),", "- Học viện Chính trị khu vực IV,", "- Lưu VT, P.ĐT."),
+    VN_SIGNER,
+)
+
+
+def vni_expected() -> Expected:
+    return Expected(document={
+        "number": VN_NUMBER,
+        "type": "Báo cáo",
+        "issuer": VN_ISSUER,
+        "parent_issuer": VN_PARENT,
+        "place": VN_PLACE,
+        "date": VN_DATE,
+        "subject": " ".join(VN_SUBJECT_LINES),
+        "signers": [VN_SIGNER.as_dict()],
+        "recipients": [item_value(r) for r in VN_CLOSING.recipients],
+    })
+
+
+def vni_paragraphs(exp: Expected) -> list[Para]:
+    paras: list[Para] = []
+    add = paras.append
+    plan = exp.ref("Kế hoạch số 45-KH/TU ngày 15-3-2021 của Ban Thường vụ Tỉnh ủy", "Kế hoạch",
+                   "45-KH/TU", "2021-03-15")
+    own = exp.school(VN_ISSUER, VN_ISSUER)
+    add(Para(f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức năm 2021, {own} báo cáo "
+             "kết quả đào tạo, bồi dưỡng năm 2021 và phương hướng năm 2022 như sau:"))
+    add(Para("1. Kết quả năm 2021", "h2"))
+    total = exp.fig("46 lớp với 2.875 học viên", 46, 2875, "tổ chức năm 2021", "2021", VN_ISSUER)
+    add(Para(f"Năm 2021, {exp.school(VN_ISSUER, VN_ISSUER)} đã tổ chức {total}, đạt 101,6% kế "
+             "hoạch năm; 100% học viên được đánh giá hoàn thành chương trình."))
+    partner = exp.school(VN_PARTNER, VN_PARTNER)
+    partner_fig = exp.fig("38 lớp/2.140 học viên", 38, 2140, "tổ chức năm 2021", "2021", VN_PARTNER)
+    add(Para(f"Nhà trường đã trao đổi kinh nghiệm với các trường bạn trong khu vực. {partner} "
+             f"trong năm 2021 đã tổ chức {partner_fig}, chú trọng bồi dưỡng cán bộ cơ sở."))
+    add(Para("2. Phương hướng năm 2022", "h2"))
+    target = exp.fig("50 lớp với 3.100 học viên", 50, 3100, "kế hoạch năm 2022", "2022")
+    add(Para(f"Năm 2022, Nhà trường phấn đấu mở {target}, ưu tiên các lớp trung cấp lý luận "
+             "chính trị cho cán bộ cơ sở."))
+    add(Para("Trên đây là báo cáo kết quả đào tạo, bồi dưỡng năm 2021 và phương hướng năm 2022 "
+             f"của {exp.school(VN_ISSUER, VN_ISSUER)}./."))
+    return paras
+
+
+def build_vni(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout]:
+    legacy = vni_fonts()
+    pdf = LegacyPDF(fonts, f"Báo cáo số {VN_NUMBER} (mẫu thử, VNI)", legacy)
+    pdf.add_page()
+    layout = Layout()
+    issuer = [Line(VN_PARENT.upper(), "", HEADER_SIZE), Line("TRƯỜNG CHÍNH TRỊ", "B", HEADER_SIZE)]
+    number = f"Số {VN_NUMBER}"
+    date_line = place_date_line(VN_PLACE, VN_DATE)
+    # VNI spells marks as letters of their own: the date line needs the wider right column.
+    left, right = draw_party_header(pdf, TOP, issuer, number, date_line, columns=KH_HEADER_COLUMNS,
+                                    date_size=HEADER_SIZE)
+    title = draw_title(pdf, left.bottom + 18, "BÁO CÁO", VN_SUBJECT_LINES)
+    layout.blocks.update(header_left=left, header_right=right, title=title)
+    assert_disjoint(layout.blocks)
+    pdf.set_y(title.bottom + 12)
+    exp = vni_expected()
+    write_paragraphs(pdf, vni_paragraphs(exp))
+    recipients, signer, _ = draw_closing(pdf, VN_CLOSING)
+    layout.blocks.update(recipients=recipients, signature_block=signer)
+    layout.closing_page = layout.pages = pdf.page_no()
+    pdf.output(str(path))
+    verify_legacy_text_layer(path, legacy, [
+        VN_PARENT.upper(), "ĐẢNG CỘNG SẢN VIỆT NAM", number, date_line,
+        "BÁO CÁO " + " ".join(VN_SUBJECT_LINES), *exp.must_print, *closing_must_print(VN_CLOSING),
+    ])
+    return exp.as_json(path.stem), layout
+
+
+# --------------------------------------------------------------------------------------
 # Verification, environment record, entry point
 # --------------------------------------------------------------------------------------
 
@@ -1674,7 +1972,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     fonts = find_fonts()
     layouts: dict[str, Layout] = {}
     builders = ((SEED_STEM, build_seed), (GOV_STEM, build_gov), (TABLE_STEM, build_table),
-                (CV_STEM, build_cv), (KH_STEM, build_kh))
+                (CV_STEM, build_cv), (KH_STEM, build_kh), (TCVN3_STEM, build_tcvn3),
+                (VNI_STEM, build_vni))
     for stem, builder in builders:
         expected, layouts[stem] = builder(fonts, out / f"{stem}.pdf")
         write_json(out / "expected" / f"{stem}.json", expected)

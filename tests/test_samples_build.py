@@ -30,11 +30,14 @@ TABLE = "table-03-BC-CTĐ"
 CV = "cv-85-TCT-DT"
 KH = "kh-07-KH-HVCB"
 TB_SCAN = "tb-15-TB-TCT-scan"
-ALL_STEMS = (SEED, SCAN, GOV, TABLE, CV, KH, TB_SCAN)
-BORN_DIGITAL = (SEED, GOV, TABLE, CV, KH)
+TCVN3 = "tcvn3-09-BC-TCT"
+VNI = "vni-14-BC-TCT"
+LEGACY = (TCVN3, VNI)  # text layers in legacy encodings (not Unicode)
+ALL_STEMS = (SEED, SCAN, GOV, TABLE, CV, KH, TB_SCAN, *LEGACY)
+BORN_DIGITAL = (SEED, GOV, TABLE, CV, KH, *LEGACY)
 OWN_BORN_DIGITAL = (GOV, TABLE, CV, KH)  # fictitious: expected values generated with the text
 SCANS = {SCAN: 4.5e6, TB_SCAN: 1.5e6}  # stem: size limit in bytes
-PAGE_COUNTS = {SEED: 8, SCAN: 8, GOV: 2, TABLE: 2, CV: 1, KH: 2, TB_SCAN: 1}
+PAGE_COUNTS = {SEED: 8, SCAN: 8, GOV: 2, TABLE: 2, CV: 1, KH: 2, TB_SCAN: 1, TCVN3: 1, VNI: 1}
 A4 = (595.28, 841.89)
 
 EXPECTED_KEYS = ["file", "document", "received_stamps", "references", "schools", "figures"]
@@ -370,3 +373,64 @@ def test_build_matches_committed_files(built: Path, same_environment: bool) -> N
             committed = SAMPLES / name
             assert committed.is_file(), f"{name} is not committed"
             assert (built / name).read_bytes() == committed.read_bytes(), name
+
+
+def page_fonts(path: Path) -> set[str]:
+    """Base font names of the characters on page 1 (subset tag removed)."""
+    import ctypes
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        textpage = document[0].get_textpage()
+        buffer, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+        names = set()
+        for index in range(textpage.count_chars()):
+            if pdfium.raw.FPDFText_GetFontInfo(textpage, index, buffer, 128, ctypes.byref(flags)):
+                names.add(buffer.value.decode("latin-1").split("+", 1)[-1])
+        return names
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize(
+    ("stem", "fonts", "legacy_phrases", "unicode_phrases"),
+    [
+        (
+            TCVN3,
+            {".VnTime", ".VnTime,Bold", ".VnTime,Italic", ".VnTime,BoldItalic", ".VnTimeH", ".VnTimeH,Bold"},
+            ["TR\xadêNG CHÝNH TRÞ", "Sè: 09/BC-TCT", "Trêng ChÝnh trÞ tØnh Tuyªn Quang", "24 líp víi 1.560 häc viªn"],
+            ["Trường", "Chính trị", "CỘNG HÒA"],
+        ),
+        (
+            VNI,
+            {"VNI-Times", "VNI-Times-Bold", "VNI-Times-Italic", "VNI-Times-BoldItalic"},
+            ["TRÖÔØNG CHÍNH TRÒ", "Soá 14-BC/TCT", "Tröôøng Chính trò tænh Long An", "38 lôùp/2.140 hoïc vieân"],
+            ["Trường", "Chính trị", "ĐẢNG"],
+        ),
+    ],
+)
+def test_legacy_samples_have_legacy_text_layers(
+    built: Path, stem: str, fonts: set[str], legacy_phrases: list[str], unicode_phrases: list[str]
+) -> None:
+    path = built / f"{stem}.pdf"
+    assert page_fonts(path) == fonts
+    text = flat_text(path)
+    for phrase in legacy_phrases:
+        assert phrase in text, phrase
+    for phrase in unicode_phrases:
+        assert phrase not in text, phrase
+
+
+def test_legacy_samples_read_back_as_their_expected_values(built: Path) -> None:
+    from extractor import legacy
+
+    for stem in LEGACY:
+        font = ".VnTime" if stem == TCVN3 else "VNI-Times"
+        text = legacy.to_unicode(flat_text(built / f"{stem}.pdf"), font)
+        data = json.loads((built / "expected" / f"{stem}.json").read_text(encoding="utf-8"))
+        for reference in data["references"]:
+            assert reference["number"] in text
+        for school in data["schools"]:
+            assert school["name"] in text
+        for figure in data["figures"]:
+            assert f"{figure['classes']} lớp" in text
