@@ -14,7 +14,15 @@ from extractor.evaluate import compare
 from extractor.record import schema
 from tests.conftest import expected
 
-BORN_DIGITAL = ("seed-51-BC-CTD", "gov-12-BC-TCT", "table-03-BC-CTĐ", "cv-85-TCT-DT", "kh-07-KH-HVCB")
+BORN_DIGITAL = (
+    "seed-51-BC-CTD",
+    "gov-12-BC-TCT",
+    "table-03-BC-CTĐ",
+    "cv-85-TCT-DT",
+    "kh-07-KH-HVCB",
+    "tcvn3-09-BC-TCT",
+    "vni-14-BC-TCT",
+)
 SCAN = "seed-51-BC-CTD-scan"
 NOTICE_SCAN = "tb-15-TB-TCT-scan"
 
