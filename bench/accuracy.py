@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             + f"  {seconds:7.1f}"
         )
         failures += [f"{stem}: {key} {comparison.fields[key]}" for key in EXACT if key in comparison.wrong_fields()]
-        failures += [f"{stem}: {name} F1 {scores[name]:.2f}" for name in ("figures", "schools") if scores[name] < MIN_F1]
+        failures += [
+            f"{stem}: {name} F1 {scores[name]:.2f}" for name in ("figures", "schools") if scores[name] < MIN_F1
+        ]
         if args.show_errors:
             show_errors(comparison)
         rows.append({"sample": stem, "fields_right": right, "fields": len(comparison.fields), **scores})
