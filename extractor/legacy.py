@@ -76,6 +76,7 @@ COMBINING = re.compile("[\u0300-\u036f]")
 # are Latin-1 or cp1252 characters only).
 BEYOND_LATIN1 = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
 LATIN1_OR_CP1252 = re.compile(f"[\x80-\xff{CP1252_EXTRAS}]")
+IN_WORD = re.compile(f"[A-Za-z][\x80-\xff{CP1252_EXTRAS}]|[\x80-\xff{CP1252_EXTRAS}][A-Za-z]")
 
 # --- syllables: what "reads as Vietnamese" means for detection and usability -------------------
 
@@ -92,6 +93,10 @@ SYLLABLE = re.compile(
     r"(?:ng|nh|ch|[cmnptk])?"
 )
 LETTERS = re.compile(r"[^\W\d_]+")
+SUSPECT_SYMBOL = re.compile(f"(?![^\\W\\d_])(?:{SUSPECT.pattern})")
+MIN_GAIN = 2
+"""How much better than Unicode (in ``vietnamese_score`` points) a legacy reading must read."""
+SYMBOL_FONT = re.compile(r"Symbol|Wingdings|Webdings|Dingbats|Marlett", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -110,12 +115,13 @@ def is_syllable(token: str) -> bool:
 
 
 def vietnamese_score(text: str) -> int:
-    """Non-ASCII tokens that read as syllables, minus those that do not, minus leftovers."""
+    """Non-ASCII words that read as syllables, minus those that do not, minus the symbols left
+    between letters (``Tr­êng``: the soft hyphen; a letter such as "ü" counts once, as a word)."""
     score = 0
     for token in set(LETTERS.findall(text)):
         if not token.isascii():
             score += 1 if is_syllable(token) else -1
-    return score - len(SUSPECT.findall(text))
+    return score - len(SUSPECT_SYMBOL.findall(text))
 
 
 def damaged_share(text: str) -> float:
@@ -315,17 +321,20 @@ def needs_attention(text: str) -> bool:
     return bool(SUSPECT.search(text) or COMBINING.search(text))
 
 
-def detect(text: str, candidates: Iterable[Encoding] = (Encoding.UNICODE, *LEGACY)) -> Encoding:
-    """The encoding under which ``text`` (one font's run) reads as the most Vietnamese; Unicode
-    wins ties, and a run with a Vietnamese letter beyond Latin-1 is Unicode."""
-    if not LATIN1_OR_CP1252.search(text) or BEYOND_LATIN1.search(text):
+def detect(text: str, candidates: Iterable[Encoding] = LEGACY) -> Encoding:
+    """The encoding under which ``text`` (one font's run) reads as the most Vietnamese.
+
+    Unicode is the default: a legacy reading must beat it by ``MIN_GAIN``, legacy characters
+    must sit inside words, next to ASCII letters (``Tr­êng``, ``Baùo``: a lone bullet "ü" of a
+    symbol font is not TCVN3 "ỹ"), and a run with a Vietnamese letter beyond Latin-1 is Unicode
+    whatever else it holds."""
+    if not IN_WORD.search(text) or BEYOND_LATIN1.search(text):
         return Encoding.UNICODE
     tables = load_tables().tables
-    best, best_score = Encoding.UNICODE, None
+    best, best_score = Encoding.UNICODE, vietnamese_score(repair(text)) + MIN_GAIN - 1
     for encoding in candidates:
-        converted = repair(text) if encoding is Encoding.UNICODE else tables[encoding].decode(text)
-        score = vietnamese_score(converted)
-        if best_score is None or score > best_score:
+        score = vietnamese_score(tables[encoding].decode(text))
+        if score > best_score:
             best, best_score = encoding, score
     return best
 
@@ -352,6 +361,8 @@ def convert_words(words: list[str], font_name: str = "") -> list[str]:
     Conversion never adds or removes white space, so the words are joined with newlines and
     split again; each keeps its place (and so its box)."""
     joined = "\n".join(words)
+    if SYMBOL_FONT.search(font_name):
+        return words
     if not LATIN1_OR_CP1252.search(joined) and not COMBINING.search(joined) and not is_caps_font(font_name):
         return words
     encoding = font_encoding(font_name) or detect(joined)

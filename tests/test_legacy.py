@@ -176,6 +176,12 @@ def test_detection_on_mixed_text(text: str, encoding: Encoding) -> None:
     assert detect(text) is encoding
 
 
+def test_symbol_fonts_and_lone_symbols_stay() -> None:
+    assert legacy.convert_words(["ü", "Ø", "§"], "Wingdings-Regular") == ["ü", "Ø", "§"]
+    assert legacy.convert_words(["ü"], "SomeFont") == ["ü"]
+    assert detect("Ø") is Encoding.UNICODE
+
+
 def test_unicode_run_is_never_converted() -> None:
     words = ["Trường", "Chính", "trị", "tỉnh", "Đắk", "Lắk,", "Nhiệt", "độ", "30°C,", "mùa", "xuân,", "hoà,", "khoá"]
     assert legacy.convert_words(words) == words
