@@ -632,21 +632,32 @@ def test_kill_9_then_rerun_finishes_every_file_once(tmp_path: Path) -> None:
     def records() -> list[Path]:
         return [p for p in out.rglob("*.json") if p.name != "summary.json"] if out.exists() else []
 
-    process = subprocess.Popen(
-        batch_command(archive, out, "--workers", "1"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=batch_env(),
-        cwd=tmp_path,
-        start_new_session=True,
-    )
-    try:
-        wait_for(lambda: bool(records()) or process.poll() is not None, 300, "a first record")
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers
-        process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL, f"the batch ended by itself (exit {process.returncode})"
+    def run_until_killed(records_wanted: int) -> None:
+        """Start the batch (one worker) and SIGKILL it and its workers once ``records_wanted``
+        record files exist."""
+        process = subprocess.Popen(
+            batch_command(archive, out, "--workers", "1"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=batch_env(),
+            cwd=tmp_path,
+            start_new_session=True,
+        )
+        try:
+            wait_for(
+                lambda: len(records()) >= records_wanted or process.poll() is not None,
+                300,
+                f"{records_wanted} record files",
+            )
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers
+            process.wait(timeout=60)
+        assert process.returncode == -signal.SIGKILL, f"the batch ended by itself (exit {process.returncode})"
+
+    run_until_killed(1)
+    first_kill = len(records())
+    run_until_killed(first_kill + 1)  # a re-run, killed in turn
     done_before_kill = len(records())
     assert done_before_kill < len(good), "everything was done before the kill: nothing left to test"
     # what a kill in the middle of writing a record or a line file leaves behind
