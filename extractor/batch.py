@@ -29,6 +29,7 @@ from extractor.model import PageWords
 from extractor.patterns import load_patterns
 from extractor.pool import Outcome, ProcessPool, Task
 from extractor.progress import Progress
+from extractor.signatures import Signature
 from extractor.store import FileState, Store
 
 STORE_NAME = "store.sqlite"
@@ -76,6 +77,7 @@ class Job:
     sha256: str | None = None
     pages: list[PageWords | None] = field(default_factory=list)
     missing: int = 0
+    signatures: tuple[Signature, ...] = ()
 
 
 def run_batch(archive: Path, out_dir: Path, options: BatchOptions, progress: Progress) -> dict[str, Any]:
@@ -184,7 +186,8 @@ class Batch:
             if job.missing == 0:
                 pages = tuple(job.pages)
                 seconds = ASSEMBLE_SECONDS + SECONDS_PER_PAGE * len(pages)
-                task = Task(assemble, (job.relative, job.sha256, pages, self.options.extract), seconds, priority=1)
+                arguments = (job.relative, job.sha256, pages, self.options.extract, job.signatures)
+                task = Task(assemble, arguments, seconds, priority=1)
                 self.submit(executor, job, "assemble", task)
         else:
             self.finish(job, outcome.value)
@@ -199,6 +202,7 @@ class Batch:
             self.finish(job, known)
             return
         job.pages = list(probed.pages)
+        job.signatures = probed.signatures
         missing = [index for index, page in enumerate(job.pages) if page is None]
         job.missing = len(missing)
         cache = str(self.out_dir / STORE_NAME)

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from extractor.extract import ExtractOptions, Extractor
-from extractor.ingest import check_input, ocr_page, open_pdf, usable_text_layer
+from extractor.ingest import check_input, ocr_page, open_pdf, usable_text_layer, with_signatures
 from extractor.model import PageWords, Word
 from extractor.ocr import OcrOptions
+from extractor.signatures import Signature
 from extractor.store import Store
 
 
@@ -32,6 +33,7 @@ class Probed:
     pages: tuple[PageWords | None, ...]
     """Text-layer pages; None for a page that needs OCR. Empty when ``record`` is set."""
     record: dict[str, Any] | None
+    signatures: tuple[Signature, ...] = ()
 
 
 @functools.cache
@@ -59,9 +61,10 @@ def probe(path: str, file: str, options: ExtractOptions) -> Probed:
                 page.close()
     finally:
         document.close()
+    pages, signatures = with_signatures(Path(path), pages)
     if all(page is not None for page in pages):
-        return Probed(sha256, (), assemble(file, sha256, tuple(pages), options))
-    return Probed(sha256, tuple(pages), None)
+        return Probed(sha256, (), assemble(file, sha256, tuple(pages), options, signatures))
+    return Probed(sha256, tuple(pages), None, signatures)
 
 
 def ocr(path: str, index: int, options: ExtractOptions, cache_path: str | None, refresh: bool = False) -> PageWords:
@@ -80,8 +83,14 @@ def ocr(path: str, index: int, options: ExtractOptions, cache_path: str | None, 
         document.close()
 
 
-def assemble(file: str, sha256: str, pages: tuple[PageWords, ...], options: ExtractOptions) -> dict[str, Any]:
-    return extractor_for(options).assemble(file, sha256, pages).data
+def assemble(
+    file: str,
+    sha256: str,
+    pages: tuple[PageWords, ...],
+    options: ExtractOptions,
+    signatures: tuple[Signature, ...] = (),
+) -> dict[str, Any]:
+    return extractor_for(options).assemble(file, sha256, pages, signatures).data
 
 
 class StoreCache:

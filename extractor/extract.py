@@ -12,12 +12,14 @@ from pathlib import Path
 
 from extractor import __version__
 from extractor.finders import find_fields
+from extractor.finders.appearances import find_appearance_signatures
 from extractor.ingest import IngestOptions, read_document
 from extractor.layout import build_document_text
 from extractor.model import PageWords
 from extractor.ocr import OcrEngine, make_engine
 from extractor.patterns import load_patterns
 from extractor.record import Record, SourceInfo, build_record
+from extractor.signatures import Signature, combine_signatures, signature_review
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,17 @@ class Extractor:
 
     def extract(self, path: str | Path) -> Record:
         ingested = read_document(Path(path), self.options.ingest, self.engine)
-        return self.assemble(str(path), ingested.sha256, ingested.pages)
+        return self.assemble(str(path), ingested.sha256, ingested.pages, ingested.signatures)
 
-    def assemble(self, file: str, sha256: str, pages: Sequence[PageWords]) -> Record:
+    def assemble(
+        self, file: str, sha256: str, pages: Sequence[PageWords], signatures: Sequence[Signature] = ()
+    ) -> Record:
         """The record of a document whose pages have been read (here or by batch workers)."""
-        source = SourceInfo(file, sha256, tuple(page.source for page in pages))
         text = build_document_text(pages, self.patterns)
         findings = find_fields(text, self.patterns)
+        signed = combine_signatures(signatures, find_appearance_signatures(text, self.patterns))
+        findings.review.extend(signature_review(signed))
+        source = SourceInfo(file, sha256, tuple(page.source for page in pages), tuple(s.to_json() for s in signed))
         return build_record(source, findings, self.options.review_threshold, __version__)
 
 

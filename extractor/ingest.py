@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -32,6 +32,8 @@ from extractor.ocr import GrayImage, OcrEngine, OcrOptions, PixelWord, recognize
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfDocument, PdfPage, PdfTextPage
+
+    from extractor.signatures import Signature
 
 WORD = regex.compile(r"\S+")
 # In UTF-8 read as cp1252, "à" (C3 A0) is "Ã" + a no-break space: one word, not two.
@@ -62,6 +64,8 @@ class IngestedDocument:
     path: Path
     sha256: str
     pages: tuple[PageWords, ...]
+    signatures: tuple[Signature, ...] = ()
+    """Signature dictionaries of the file (read with pyHanko, the file untouched)."""
 
 
 def read_document(path: Path, options: IngestOptions, get_engine: Callable[[], OcrEngine]) -> IngestedDocument:
@@ -72,7 +76,21 @@ def read_document(path: Path, options: IngestOptions, get_engine: Callable[[], O
         pages = tuple(read_pages(document, options, get_engine, str(path)))
     finally:
         document.close()
-    return IngestedDocument(path, digest, pages)
+    stamped, signatures = with_signatures(path, pages)
+    return IngestedDocument(path, digest, tuple(page for page in stamped if page is not None), signatures)
+
+
+def with_signatures(
+    path: Path, pages: Sequence[PageWords | None]
+) -> tuple[list[PageWords | None], tuple[Signature, ...]]:
+    """The file's signature dictionaries, and its pages with the words that e-office software
+    stamps into signature widgets at signing (the number and day left blank on the page)."""
+    from extractor.signatures import read_signatures, read_widget_texts, with_widget_words
+
+    widgets = read_widget_texts(path)
+    read = [page for page in pages if page is not None]
+    stamped = iter(with_widget_words(read, widgets) if widgets else read)
+    return [None if page is None else next(stamped) for page in pages], tuple(read_signatures(path))
 
 
 def check_input(path: Path) -> str:

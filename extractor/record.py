@@ -29,6 +29,8 @@ class SourceInfo:
     sha256: str
     text_sources: tuple[TextSource, ...]
     """How each page was read, in page order."""
+    signatures: tuple[dict[str, Any], ...] = ()
+    """Digital signatures, from their dictionaries and visible appearances (``signatures.py``)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def build_record(source: SourceInfo, findings: Findings, review_threshold: float
             "sha256": source.sha256,
             "pages": len(source.text_sources),
             "text_source": [text_source.value for text_source in source.text_sources],
-            "signatures": [],
+            "signatures": list(source.signatures),
         },
         "document": {key: field_json(getattr(findings, key)) for key in document_keys},
         "references": [
