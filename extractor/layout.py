@@ -13,8 +13,9 @@ import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 
+from extractor.correct import corrected_row, join_split_numbers, lexicon_for
 from extractor.gazetteer import fold
-from extractor.model import BBox, Column, DocumentText, Line, PageWords, Word, Zone, union_boxes
+from extractor.model import BBox, Column, DocumentText, Line, PageWords, TextSource, Word, Zone, union_boxes
 from extractor.normalize import Normalizer
 from extractor.patterns import Patterns
 
@@ -34,11 +35,7 @@ TITLE_CENTRING = 0.1
 
 def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> DocumentText:
     normalizer = Normalizer(patterns.lookalikes)
-    visual: list[tuple[PageWords, list[list[Word]]]] = []
-    for page in pages:
-        words = [normalised(w, normalizer) for w in page.words]
-        rows = [row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)]
-        visual.append((page, rows))
+    visual = [(page, page_rows(page, patterns, normalizer)) for page in pages]
     title = find_title_row(visual[0], patterns) if visual else None
     header_bottom = title[0].bbox[1] - 0.5 if title else find_header_bottom(visual[0], patterns) if visual else 0.0
     closing = find_closing_start(visual, patterns)
@@ -50,6 +47,21 @@ def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> Docum
             title_index = len(lines) + next(i for i, line in enumerate(page_lines_) if line.zone is Zone.BODY)
         lines.extend(page_lines_)
     return DocumentText(lines, pages, title_index)
+
+
+def page_rows(page: PageWords, patterns: Patterns, normalizer: Normalizer) -> list[list[Word]]:
+    """A page's visual lines of normalised words, page numbers left out. OCRed words are also
+    post-corrected (``correct.py``): impossible syllables with one clear candidate in the
+    domain lexicon, digit look-alikes, numbers split across a line break; a corrected word's
+    confidence drops, and with it that of every field it is part of."""
+    words = [normalised(w, normalizer) for w in page.words]
+    rows = [row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)]
+    if page.source is TextSource.OCR:
+        lexicon = lexicon_for(patterns)
+        rows = join_split_numbers(
+            [[w for part in split_parts(row) for w in corrected_row(part, lexicon)] for row in rows]
+        )
+    return rows
 
 
 def normalised(word: Word, normalizer: Normalizer) -> Word:
