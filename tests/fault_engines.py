@@ -86,6 +86,15 @@ class FailOnDarkPages(LoggingTesseract):
         raise RuntimeError("injected OCR failure on a dark page")
 
 
+class BugOnDarkPages(LoggingTesseract):
+    """Raises what no caller expects on a dark page (a bug in an engine): ``internal``."""
+
+    name = "bug-on-dark-pages"
+
+    def on_dark_page(self, image: GrayImage) -> list[PixelWord]:
+        return [PixelWord("x", (0, 0, 1, 1), 1.0)][1]  # IndexError
+
+
 class VanishOnFirstPage(FailOnDarkPages):
     """Deletes the files named in ``EXTRACTOR_TEST_VANISH`` (``os.pathsep``-separated) before
     it reads a page: files a batch has listed disappear before it gets to them. Raises on a

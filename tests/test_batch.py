@@ -612,6 +612,17 @@ def test_worker_crash_fails_one_file_only(tmp_path: Path) -> None:
     assert found.record("tb-15-TB-TCT-scan.pdf")["source"]["text_source"] == ["ocr"]
 
 
+def test_unexpected_exception_is_internal_and_the_batch_goes_on(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    write_black_page(archive, "black.pdf")
+    copy(CV, archive / "cv-85-TCT-DT.pdf")
+    run = run_batch(archive, tmp_path / "out", "--workers", "2", "--ocr-engine", f"{ENGINES}:BugOnDarkPages")
+    assert run.returncode == ExitCode.SOME_FAILED, run.explain()
+    found = check_outputs(run.out, ["black.pdf", "cv-85-TCT-DT.pdf"], fresh=True)
+    assert found.failed == {"black.pdf": "internal"}
+    assert "Traceback" not in run.stderr
+
+
 # --- kill -9 -------------------------------------------------------------------------------
 
 
