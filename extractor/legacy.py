@@ -172,10 +172,16 @@ class Tables:
 def load_tables(directory: Path | None = None) -> Tables:
     """The tables in ``directory`` (default: ``$EXTRACTOR_PATTERNS/encodings`` or the project's)."""
     if directory is None:
-        directory = Path(os.environ.get("EXTRACTOR_PATTERNS", DEFAULT_PATTERNS)) / "encodings"
-        if not directory.is_dir():
-            directory = DEFAULT_PATTERNS / "encodings"
+        return _load(default_directory(os.environ.get("EXTRACTOR_PATTERNS", "")))
     return _load(directory.resolve())
+
+
+@functools.lru_cache(maxsize=4)
+def default_directory(patterns: str) -> Path:
+    """``$EXTRACTOR_PATTERNS/encodings`` when there is one, else the project's (resolved once:
+    conversion asks for the tables once per font run)."""
+    directory = Path(patterns or DEFAULT_PATTERNS) / "encodings"
+    return (directory if directory.is_dir() else DEFAULT_PATTERNS / "encodings").resolve()
 
 
 @functools.lru_cache(maxsize=4)
