@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import tomllib
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +26,7 @@ import regex
 
 from extractor.errors import PatternError
 from extractor.fields import Field
-from extractor.finders.casing import fold_same_length, sentence_case
+from extractor.finders.casing import sentence_case, spellings
 from extractor.model import DocumentText, Line
 from extractor.patterns import Patterns
 from extractor.signatures import OFFSET_MISSING, OFFSET_NOT_VIETNAM, TIME_UNREADABLE, Signature
@@ -265,19 +264,11 @@ def unit_name(printed: str, patterns: Patterns, doc_text: str) -> str:
 
 
 def capitalised_spelling(name: str, text: str) -> str | None:
-    """The most frequent spelling of ``name`` in ``text`` that starts with a capital and is not
-    all capitals, compared without case or diacritics ("TRƯỞNG CHÍNH TRỊ" → "Trường Chính trị");
-    spellings with diacritics first (an e-mail address "Truong Chinh tri@..." is not a name)."""
-    words = fold_same_length(name).split()
-    if not words:
-        return None
-    pattern = regex.compile(r"(?<![a-z0-9])" + r"\s+".join(regex.escape(w) for w in words) + r"(?![a-z0-9])")
-    spellings = Counter(
-        " ".join(text[m.start() : m.end()].split())
-        for m in pattern.finditer(fold_same_length(text))
-        if text[m.start()].isupper() and not text[m.start() : m.end()].isupper()
-    )
-    return max(spellings, key=lambda s: (not s.isascii(), spellings[s])) if spellings else None
+    """The most frequent spelling of ``name`` in ``text`` that starts with a capital ("TRƯỞNG
+    CHÍNH TRỊ" → "Trường Chính trị"); spellings with diacritics first (an e-mail address
+    "Truong Chinh tri@..." is not a name)."""
+    found = {spelling: count for spelling, count in spellings(name, text).items() if spelling[:1].isupper()}
+    return max(found, key=lambda s: (not s.isascii(), found[s])) if found else None
 
 
 def signing_time(text: str | None, table: SignaturePatterns) -> tuple[str | None, tuple[str, ...]]:

@@ -38,19 +38,24 @@ def fold_same_length(text: str) -> str:
     return text.translate(FOLD_TABLE)
 
 
-def restore_from_text(name: str, text: str) -> str | None:
-    """The most frequent spelling of ``name`` in ``text`` that is not all capitals, compared
-    without case or diacritics so that OCR damage in the printed name does not matter."""
+def spellings(name: str, text: str) -> Counter[str]:
+    """How often ``text`` writes ``name`` each way (not all capitals), compared without case or
+    diacritics so that OCR damage in the printed name does not matter."""
     words = fold_same_length(name).split()
     if not words:
-        return None
+        return Counter()
     pattern = regex.compile(r"(?<![a-z0-9])" + r"\s+".join(regex.escape(w) for w in words) + r"(?![a-z0-9])")
-    spellings = Counter(
+    return Counter(
         " ".join(text[m.start() : m.end()].split())
         for m in pattern.finditer(fold_same_length(text))
         if not text[m.start() : m.end()].isupper()
     )
-    return spellings.most_common(1)[0][0] if spellings else None
+
+
+def restore_from_text(name: str, text: str) -> str | None:
+    """The most frequent spelling of ``name`` in ``text`` that is not all capitals."""
+    found = spellings(name, text)
+    return found.most_common(1)[0][0] if found else None
 
 
 def expand_abbreviations(text: str, patterns: Patterns) -> str:
