@@ -17,6 +17,12 @@ Outputs (under ``--out``):
                             table of course categories
   tb-15-TB-TCT-scan.pdf     image-only scan of a fictitious Party-style notice with an incoming
                             stamp (its born-digital source is built in a temporary directory)
+  gov-12-BC-TCT-rotated.pdf image-only scan of gov-12-BC-TCT.pdf with page 1 turned a quarter
+                            turn (a landscape page) and page 2 upside down
+  seed-51-BC-CTD-200dpi-stamp.pdf
+                            image-only colour scan (200 dpi, noisier) of the first and the last
+                            page of the seed report, a red seal over the left third of the
+                            signature and a blue handwritten signature on the last page
   tcvn3-09-BC-TCT.pdf       fictitious state-style report whose text layer is TCVN3 (.VnTime,
                             caps lines in .VnTimeH, the body's "ư" soft hyphens dropped)
   vni-14-BC-TCT.pdf         fictitious Party-style report whose text layer is VNI (VNI-Times)
@@ -46,7 +52,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from fpdf import FPDF
 from fpdf.enums import Align
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 SAMPLES_DIR = Path(__file__).resolve().parent
 SEED_DIR = SAMPLES_DIR / "seed"
@@ -791,24 +797,66 @@ SCAN_WHITE_POINT = 235.0  # background clean-up: paper at or above this grey bec
 SCAN_JPEG_QUALITY = 70
 
 
-def scan_page(page: pdfium.PdfPage, angle: float, rng: np.random.Generator) -> bytes:
-    """Render at 300 dpi grey, rotate, blur slightly, add Gaussian noise, clean the paper
-    white (as scanners do; it also keeps the JPEGs small) and JPEG-encode one page."""
-    image = page.render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
-    image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
-    image = image.filter(ImageFilter.GaussianBlur(SCAN_BLUR_PX))
+@dataclass(frozen=True)
+class ScanSettings:
+    """How a page is "scanned". ``turns`` are quarter turns counter-clockwise of the sheet on
+    the scanner glass (0 upright, 1 sideways: a landscape page, 2 upside down), by page."""
+
+    dpi: int = SCAN_DPI
+    angles: tuple[float, ...] = SCAN_ANGLES
+    blur_px: float = SCAN_BLUR_PX
+    noise_sigma: float = SCAN_NOISE_SIGMA
+    white_point: float = SCAN_WHITE_POINT
+    jpeg_quality: int = SCAN_JPEG_QUALITY
+    colour: bool = False
+    turns: tuple[int, ...] = (0,)
+
+
+PLAIN_SCAN = ScanSettings()
+QUARTER_TURNS = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180,
+                 3: Image.Transpose.ROTATE_270}
+
+# Ink drawn on the paper before it is scanned: (rendered RGB page, page in the source) -> page.
+PaperMarks = Any
+
+
+def scan_page(page: pdfium.PdfPage, angle: float, rng: np.random.Generator,
+              settings: ScanSettings = PLAIN_SCAN, turn: int = 0,
+              marks: PaperMarks | None = None) -> bytes:
+    """Render (grey, or RGB with ``settings.colour``), add the ink of ``marks``, turn the sheet,
+    rotate, blur slightly, add Gaussian noise, clean the paper white (as scanners do; it also
+    keeps the JPEGs small) and JPEG-encode one page."""
+    scale = settings.dpi / 72
+    if settings.colour:
+        image = page.render(scale=scale).to_pil().convert("RGB")
+        fill: int | tuple[int, int, int] = (255, 255, 255)
+    else:
+        image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+        fill = 255
+    if marks is not None:
+        image = marks(image, page)
+    if turn % 4:
+        image = image.transpose(QUARTER_TURNS[turn % 4])
+    image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=fill)
+    image = image.filter(ImageFilter.GaussianBlur(settings.blur_px))
     pixels = np.asarray(image, dtype=np.float32)
-    pixels = pixels + rng.normal(0.0, SCAN_NOISE_SIGMA, pixels.shape).astype(np.float32)
-    pixels = pixels * (255.0 / SCAN_WHITE_POINT)
-    noisy = Image.fromarray(np.clip(np.rint(pixels), 0, 255).astype(np.uint8), mode="L")
+    # One noise value per pixel (luminance noise), shared by the colour channels.
+    noise = rng.normal(0.0, settings.noise_sigma, pixels.shape[:2]).astype(np.float32)
+    pixels = pixels + (noise[..., None] if pixels.ndim == 3 else noise)
+    pixels = pixels * (255.0 / settings.white_point)
+    noisy = Image.fromarray(np.clip(np.rint(pixels), 0, 255).astype(np.uint8),
+                            mode="RGB" if settings.colour else "L")
     buffer = io.BytesIO()
-    noisy.save(buffer, format="JPEG", quality=SCAN_JPEG_QUALITY, optimize=True,
-               progressive=True, dpi=(SCAN_DPI, SCAN_DPI))
+    noisy.save(buffer, format="JPEG", quality=settings.jpeg_quality, optimize=True,
+               progressive=True, dpi=(settings.dpi, settings.dpi))
     return buffer.getvalue()
 
 
-def build_scan(source: Path, path: Path, seed: int = SCAN_SEED) -> int:
-    """Write an image-only PDF of ``source``; return its page count."""
+def build_scan(source: Path, path: Path, seed: int = SCAN_SEED,
+               settings: ScanSettings = PLAIN_SCAN, pages: Sequence[int] | None = None,
+               marks: dict[int, PaperMarks] | None = None) -> int:
+    """Write an image-only PDF of ``source`` (of its ``pages``, 0-based, default all), with
+    ``marks`` drawn on the source pages they are keyed by; return its page count."""
     rng = np.random.default_rng(seed)
     out = FPDF(unit="pt", format="A4")
     set_fixed_metadata(out, "Bản quét (mẫu thử)")  # no number: the scan must be OCRed
@@ -816,18 +864,264 @@ def build_scan(source: Path, path: Path, seed: int = SCAN_SEED) -> int:
     out.set_margin(0)
     document = pdfium.PdfDocument(str(source))
     try:
-        for index in range(len(document)):
+        indices = list(range(len(document)) if pages is None else pages)
+        for n, index in enumerate(indices):
             page = document[index]
             width, height = page.get_size()
-            jpeg = scan_page(page, SCAN_ANGLES[index % len(SCAN_ANGLES)], rng)
+            turn = settings.turns[n % len(settings.turns)] % 4
+            jpeg = scan_page(page, settings.angles[n % len(settings.angles)], rng, settings,
+                             turn, (marks or {}).get(index))
+            if turn % 2:
+                width, height = height, width
             out.add_page(format=(width, height))
             out.image(io.BytesIO(jpeg), x=0, y=0, w=width, h=height)
             page.close()
-        pages = len(document)
     finally:
         document.close()
     out.output(str(path))
-    return pages
+    return len(indices)
+
+
+# (b2) The state-style report scanned with its sheets turned: page 1 sideways, page 2 upside down
+
+GOV_ROTATED_STEM = "gov-12-BC-TCT-rotated"
+GOV_ROTATED_SEED = 12
+GOV_ROTATED_SCAN = ScanSettings(turns=(1, 2))
+
+
+def build_gov_rotated_scan(source: Path, path: Path) -> dict[str, Any]:
+    """Scan ``gov-12-BC-TCT.pdf`` with page 1 a quarter turn (landscape) and page 2 upside
+    down; the expected values are those of the born-digital report."""
+    build_scan(source, path, seed=GOV_ROTATED_SEED, settings=GOV_ROTATED_SCAN)
+    expected = json.loads((source.parent / "expected" / f"{source.stem}.json")
+                          .read_text(encoding="utf-8"))
+    return {**expected, "file": path.stem}
+
+
+# (b3) Two pages of the seed report (first and last) scanned in colour at 200 dpi, with the
+# organisation's red seal over the left third of the signature and a blue signature
+
+SEED_STAMP_STEM = "seed-51-BC-CTD-200dpi-stamp"
+SEED_STAMP_SEED = 5108
+SEED_STAMP_SCAN = ScanSettings(dpi=200, angles=(0.6, -0.6), noise_sigma=12.0, colour=True)
+SEAL_RED = (200, 30, 40)
+SEAL_OPACITY = 0.78
+SEAL_DIAMETER = 110.0  # pt
+SEAL_TEXT = "TRƯỜNG CHÍNH TRỊ TỈNH SƠN LA"
+SIGNATURE_INK = (25, 55, 165)
+SIGNATURE_OPACITY = 0.9
+SIGNATURE_WIDTH = 1.3  # pt
+# Pen strokes of the handwritten signature, cubic Béziers in pt relative to the top-left corner
+# of the printed name: a looped capital, a run of small loops and a long underline flourish.
+SIGNATURE_STROKES: tuple[tuple[tuple[float, float], ...], ...] = (
+    ((4, -6), (-6, -40), (22, -44), (14, -14)),
+    ((14, -14), (8, 2), (30, -30), (38, -18)),
+    ((38, -18), (44, -8), (50, -34), (56, -20)),
+    ((56, -20), (62, -6), (70, -32), (78, -18)),
+    ((78, -18), (84, -8), (96, -30), (102, -22)),
+    ((-4, -8), (30, -2), (80, -12), (112, -30)),
+)
+
+
+def text_box(page: pdfium.PdfPage, phrase: str, occurrence: int = 0) -> Rect:
+    """The box (pt, origin top-left) of one occurrence (index; -1 the last) of ``phrase``."""
+    textpage = page.get_textpage()
+    try:
+        searcher = textpage.search(phrase, match_case=True)
+        matches = []
+        while (match := searcher.get_next()) is not None:
+            matches.append(match)
+        searcher.close()
+        if not matches:
+            raise AssertionError(f"{phrase!r} not found on the page")
+        start, count = matches[occurrence]
+        boxes = [textpage.get_charbox(i) for i in range(start, start + count)]
+    finally:
+        textpage.close()
+    height = page.get_height()
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    top, bottom = max(b[3] for b in boxes), min(b[1] for b in boxes)
+    return Rect(left, height - top, right - left, top - bottom)
+
+
+def bezier(points: Sequence[tuple[float, float]], steps: int = 24) -> list[tuple[float, float]]:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
+    out = []
+    for i in range(steps + 1):
+        t = i / steps
+        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3
+        out.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
+    return out
+
+
+def apply_ink(image: Image.Image, mask: Image.Image, colour: tuple[int, int, int],
+              opacity: float) -> Image.Image:
+    """Ink on paper: each channel multiplied toward ``colour`` where ``mask`` is set, so that
+    the print under it stays visible (darker) through the ink."""
+    base = np.asarray(image, dtype=np.float32)
+    alpha = np.asarray(mask, dtype=np.float32)[..., None] / 255.0 * opacity
+    tint = np.array(colour, dtype=np.float32) / 255.0
+    inked = base * (1.0 - alpha * (1.0 - tint))
+    return Image.fromarray(np.clip(np.rint(inked), 0, 255).astype(np.uint8), mode="RGB")
+
+
+def signature_mask(size: tuple[int, int], name: Rect, scale: float) -> Image.Image:
+    """Blue pen strokes above the printed name."""
+    mask = Image.new("L", size, 0)
+    draw = ImageDraw.Draw(mask)
+    width = max(1, round(SIGNATURE_WIDTH * scale))
+    x0 = name.x + name.w / 2 - 54  # the scribble is ~110 pt wide, centred over the name
+    for stroke in SIGNATURE_STROKES:
+        points = [((x0 + x) * scale, (name.y + y) * scale) for x, y in bezier(stroke)]
+        draw.line(points, fill=255, width=width, joint="curve")
+    return mask.filter(ImageFilter.GaussianBlur(0.6))
+
+
+def seal_mask(size: tuple[int, int], centre: tuple[float, float], scale: float,
+              font_path: Path) -> Image.Image:
+    """A round seal: a thick outer ring, a thin inner ring, the school's name set around the
+    band between them, a five-pointed star in the middle; unevenly inked."""
+    diameter = SEAL_DIAMETER * scale
+    radius = diameter / 2
+    side = round(diameter) + 8
+    seal = Image.new("L", (side, side), 0)
+    draw = ImageDraw.Draw(seal)
+    c = side / 2
+    outer_w = 2.6 * scale
+    draw.ellipse((c - radius, c - radius, c + radius, c + radius), outline=255,
+                 width=round(outer_w))
+    inner = radius * 0.66
+    draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=255,
+                 width=max(1, round(0.9 * scale)))
+    # The name around the band, starting lower left and running clockwise over the top.
+    font = ImageFont.truetype(str(font_path), round(10.5 * scale))
+    text = f"{SEAL_TEXT} * "
+    text_r = (radius - outer_w + inner) / 2
+    step = 360.0 / len(text)
+    for i, char in enumerate(text):
+        if char == " ":
+            continue
+        angle = -150.0 + i * step  # degrees clockwise from the top
+        glyph_side = round(14 * scale)
+        glyph = Image.new("L", (glyph_side, glyph_side), 0)
+        ImageDraw.Draw(glyph).text((glyph_side / 2, glyph_side / 2), char, fill=255, font=font,
+                                   anchor="mm")
+        glyph = glyph.rotate(-angle, resample=Image.Resampling.BICUBIC)
+        theta = np.deg2rad(angle)
+        gx = c + text_r * np.sin(theta) - glyph_side / 2
+        gy = c - text_r * np.cos(theta) - glyph_side / 2
+        seal.paste(255, (round(gx), round(gy)), glyph)
+    star_r, star_in = inner * 0.55, inner * 0.22
+    star = []
+    for k in range(10):
+        r = star_r if k % 2 == 0 else star_in
+        theta = np.deg2rad(k * 36.0)
+        star.append((c + r * np.sin(theta), c - r * np.cos(theta)))
+    draw.polygon(star, fill=255)
+    # Uneven ink: a smooth seeded texture between 55% and 100%.
+    texture_rng = np.random.default_rng(SEED_STAMP_SEED)
+    texture = Image.fromarray((texture_rng.random((side // 6 + 1, side // 6 + 1)) * 255)
+                              .astype(np.uint8), mode="L")
+    texture = texture.resize((side, side), Image.Resampling.BICUBIC).filter(
+        ImageFilter.GaussianBlur(2 * scale))
+    level = 0.55 + 0.45 * np.asarray(texture, dtype=np.float32) / 255.0
+    seal_px = np.asarray(seal.filter(ImageFilter.GaussianBlur(0.5)), dtype=np.float32) * level
+    seal = Image.fromarray(np.clip(np.rint(seal_px), 0, 255).astype(np.uint8), mode="L")
+    mask = Image.new("L", size, 0)
+    mask.paste(seal, (round(centre[0] * scale - c), round(centre[1] * scale - c)))
+    return mask
+
+
+def seal_and_signature(font_path: Path) -> PaperMarks:
+    """The marks of the closing page: the signature above the printed name, then the seal
+    over its left third and over the left part of the signature block's text (NĐ 30)."""
+
+    def marks(image: Image.Image, page: pdfium.PdfPage) -> Image.Image:
+        scale = image.width / page.get_width()
+        name = text_box(page, SEED_CLOSING.signer_name, occurrence=-1)
+        school = text_box(page, SEED_CLOSING.authority_lines[-1].text)
+        image = apply_ink(image, signature_mask(image.size, name, scale), SIGNATURE_INK,
+                          SIGNATURE_OPACITY)
+        signature_left = name.x + name.w / 2 - 54
+        centre = (signature_left + 110 / 3 - SEAL_DIAMETER / 2 + 4,
+                  (school.y + name.bottom) / 2 - 10)
+        return apply_ink(image, seal_mask(image.size, centre, scale, font_path), SEAL_RED,
+                         SEAL_OPACITY)
+
+    return marks
+
+
+def page_text(path: Path, indices: Sequence[int]) -> str:
+    """The text layer of some pages (0-based; negative from the end) as in extract_text."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        chunks = []
+        for index in indices:
+            textpage = document[index].get_textpage()
+            chunks.append(textpage.get_text_range())
+            textpage.close()
+    finally:
+        document.close()
+    return re.sub(r"\s+", " ", nfc(" ".join(chunks)))
+
+
+# What the first and the last page of the seed report hold of its truth. Page 1: the header,
+# the incoming stamp, the introduction (four citations) and the list of the eight schools of
+# the cluster followed by two more citations; no figure ("gồm 8 trường", "03 khoa", "02 phòng"
+# count no classes). Page 8: the end of the body, the recipients and the signature block; no
+# citation, school or figure besides "TRƯỜNG CHÍNH TRỊ TỈNH SƠN LA" under the signer.
+SEED_STAMP_REFERENCES = {  # truth number: as printed on page 1
+    "30-QĐ/HVCTQG": "Hướng dẫn số 30-QĐ/HVCTQG ngày 03/02/2021",
+    "53-QĐ/CTĐ": "Quyết định số 53-QĐ/CTĐ ngày 22/3/2021",
+    "625-CV/HVCTQG": "Công văn số 625-CV/HVCTQG ngày 14/6/2021",
+    "683-QĐ/HVCTQG": "Quyết định số 683-QĐ/HVCTQG ngày 25/02/2021",
+    "09-QĐi/TW": "Quy định số 09/QĐi/TW",  # the OCR text's slash, kept verbatim
+}
+
+
+def seed_stamp_expected(stem: str, source: Path, pages: Sequence[int]) -> dict[str, Any]:
+    """The seed truth restricted to what ``pages`` of ``source`` print, checked both ways:
+    every kept entry is printed on them, no dropped reference or figure is."""
+    data = seed_expected(stem)
+    text = page_text(source, pages)
+    folded = text.casefold()
+    data["references"] = [r for r in data["references"] if r["number"] in SEED_STAMP_REFERENCES]
+    missing = [p for p in SEED_STAMP_REFERENCES.values() if p not in text]
+    kept = {r["number"] for r in data["references"]}
+    dropped = [r["number"] for r in seed_expected(stem)["references"] if r["number"] not in kept]
+    printed = [n for n in dropped if n in text or n.replace("-", "/", 1) in text]
+    if missing or printed or kept != set(SEED_STAMP_REFERENCES):
+        raise AssertionError(f"{stem}: citations missing {missing}, dropped but printed {printed}")
+    schools = []
+    for school in data["schools"]:
+        forms = [school["name"], *school.get("surface_variants", [])]
+        if any(form.casefold() in folded for form in forms):
+            schools.append(school)
+    data["schools"] = schools
+    if re.search(r"\d\s*lớp", text):
+        raise AssertionError(f"{stem}: a figure is printed on the scanned pages")
+    data["figures"] = []
+    stamp = data["received_stamps"][0]
+    if f"Số: {stamp['number']}" not in text or "Ngày: 23/8/2021" not in text:
+        raise AssertionError(f"{stem}: the incoming stamp is not on the scanned pages")
+    document = data["document"]
+    closing = [document["number"], "Sơn La, ngày 12 tháng 8 năm 2021",
+               document["signers"][0]["name"], *document["recipients"]]
+    if any(value not in text for value in closing):
+        raise AssertionError(f"{stem}: header or closing not on the scanned pages")
+    return data
+
+
+def build_seed_stamp_scan(fonts: dict[str, Path], source: Path, path: Path) -> dict[str, Any]:
+    """Scan the first and the last page of the seed report in colour at 200 dpi with a red
+    seal and a blue signature on the last page; return its expected values."""
+    document = pdfium.PdfDocument(str(source))
+    last = len(document) - 1
+    document.close()
+    pages = (0, last)
+    build_scan(source, path, seed=SEED_STAMP_SEED, settings=SEED_STAMP_SCAN, pages=pages,
+               marks={last: seal_and_signature(fonts["B"])})
+    return seed_stamp_expected(path.stem, source, pages)
 
 
 # --------------------------------------------------------------------------------------
@@ -1982,6 +2276,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_json(out / "expected" / f"{SCAN_STEM}.json", seed_expected(SCAN_STEM))
         expected, layouts[TB_STEM] = build_tb_scan(fonts, out / f"{TB_STEM}.pdf")
         write_json(out / "expected" / f"{TB_STEM}.json", expected)
+        expected = build_gov_rotated_scan(out / f"{GOV_STEM}.pdf", out / f"{GOV_ROTATED_STEM}.pdf")
+        write_json(out / "expected" / f"{GOV_ROTATED_STEM}.json", expected)
+        expected = build_seed_stamp_scan(fonts, out / f"{SEED_STEM}.pdf",
+                                         out / f"{SEED_STAMP_STEM}.pdf")
+        write_json(out / "expected" / f"{SEED_STAMP_STEM}.json", expected)
     write_json(out / "build-info.json", build_environment(fonts))
     if args.verbose:
         for stem, layout in layouts.items():

@@ -30,15 +30,22 @@ TABLE = "table-03-BC-CTĐ"
 CV = "cv-85-TCT-DT"
 KH = "kh-07-KH-HVCB"
 TB_SCAN = "tb-15-TB-TCT-scan"
+GOV_ROTATED = "gov-12-BC-TCT-rotated"
+SEED_STAMP = "seed-51-BC-CTD-200dpi-stamp"
 TCVN3 = "tcvn3-09-BC-TCT"
 VNI = "vni-14-BC-TCT"
 LEGACY = (TCVN3, VNI)  # text layers in legacy encodings (not Unicode)
-ALL_STEMS = (SEED, SCAN, GOV, TABLE, CV, KH, TB_SCAN, *LEGACY)
+ALL_STEMS = (SEED, SCAN, GOV, TABLE, CV, KH, TB_SCAN, GOV_ROTATED, SEED_STAMP, *LEGACY)
 BORN_DIGITAL = (SEED, GOV, TABLE, CV, KH, *LEGACY)
 OWN_BORN_DIGITAL = (GOV, TABLE, CV, KH)  # fictitious: expected values generated with the text
-SCANS = {SCAN: 4.5e6, TB_SCAN: 1.5e6}  # stem: size limit in bytes
-PAGE_COUNTS = {SEED: 8, SCAN: 8, GOV: 2, TABLE: 2, CV: 1, KH: 2, TB_SCAN: 1, TCVN3: 1, VNI: 1}
+SCANS = {SCAN: 4.5e6, TB_SCAN: 1.5e6, GOV_ROTATED: 1.5e6, SEED_STAMP: 1.5e6}  # size limits, bytes
+SCAN_DPI = {SCAN: 300, TB_SCAN: 300, GOV_ROTATED: 300, SEED_STAMP: 200}
+PAGE_COUNTS = {SEED: 8, SCAN: 8, GOV: 2, TABLE: 2, CV: 1, KH: 2, TB_SCAN: 1, GOV_ROTATED: 2,
+               SEED_STAMP: 2, TCVN3: 1, VNI: 1}
 A4 = (595.28, 841.89)
+A4_LANDSCAPE = (841.89, 595.28)
+# Page sizes of the scans where not all A4 portrait: the sheet turned sideways is a landscape page.
+SCAN_PAGE_SIZES = {GOV_ROTATED: [A4_LANDSCAPE, A4]}
 
 EXPECTED_KEYS = ["file", "document", "received_stamps", "references", "schools", "figures"]
 DOCUMENT_KEYS = {
@@ -127,6 +134,8 @@ def test_every_pdf_opens_with_the_right_page_count(built: Path, same_environment
         else:  # other fonts may reflow the text
             assert 1 <= pages <= expected + 2, stem
     assert page_count(built / f"{SCAN}.pdf") == page_count(built / f"{SEED}.pdf")
+    assert page_count(built / f"{GOV_ROTATED}.pdf") == page_count(built / f"{GOV}.pdf")
+    assert page_count(built / f"{SEED_STAMP}.pdf") == 2  # first and last page of the seed
 
 
 @pytest.mark.parametrize(
@@ -224,18 +233,24 @@ def test_seed_drops_ocr_noise_and_italic_markers(built: Path) -> None:
 
 @pytest.mark.parametrize("stem", list(SCANS))
 def test_scan_is_image_only(built: Path, stem: str) -> None:
+    dpi = SCAN_DPI[stem]
+    colour = pdfium.raw.FPDF_COLORSPACE_DEVICERGB if stem == SEED_STAMP else pdfium.raw.FPDF_COLORSPACE_DEVICEGRAY
     document = pdfium.PdfDocument(str(built / f"{stem}.pdf"))
     try:
+        sizes = SCAN_PAGE_SIZES.get(stem, [A4] * len(document))
+        assert len(document) == len(sizes)
         for index in range(len(document)):
             page = document[index]
             assert page.get_textpage().count_chars() == 0
-            assert page.get_size() == pytest.approx(A4, abs=0.01)
+            assert page.get_size() == pytest.approx(sizes[index], abs=0.01)
+            assert page.get_rotation() == 0  # turned in the image, not by /Rotate
             objects = list(page.get_objects())
             assert [obj.type for obj in objects] == [pdfium.raw.FPDF_PAGEOBJ_IMAGE]
             width_px, height_px = objects[0].get_px_size()
-            assert width_px == pytest.approx(page.get_width() * 300 / 72, abs=2)
-            assert height_px == pytest.approx(page.get_height() * 300 / 72, abs=2)
+            assert width_px == pytest.approx(page.get_width() * dpi / 72, abs=2)
+            assert height_px == pytest.approx(page.get_height() * dpi / 72, abs=2)
             assert objects[0].get_filters() == ["DCTDecode"]
+            assert objects[0].get_metadata().colorspace == colour
     finally:
         document.close()
     assert (built / f"{stem}.pdf").stat().st_size < SCANS[stem]
@@ -268,6 +283,104 @@ def test_expected_files_have_the_required_keys(built: Path, stem: str) -> None:
     for directory in (built, SAMPLES):
         path = directory / "expected" / f"{stem}.json"
         check_expected(json.loads(path.read_text(encoding="utf-8")), stem)
+
+
+def test_rotated_scan_expected_values_are_the_report_s(built: Path) -> None:
+    report = json.loads((built / "expected" / f"{GOV}.json").read_text(encoding="utf-8"))
+    data = json.loads((built / "expected" / f"{GOV_ROTATED}.json").read_text(encoding="utf-8"))
+    assert data == {**report, "file": GOV_ROTATED}
+
+
+def small_grey(image, size: tuple[int, int]):
+    import numpy as np
+
+    return np.asarray(image.convert("L").resize(size), dtype=np.float32)
+
+
+def test_rotated_scan_pages_are_turned(built: Path) -> None:
+    """Each page of the scan, turned back, looks like its source page, and not when left as is
+    or turned back the other way: page 1 is a quarter turn counter-clockwise, page 2 a half."""
+    from PIL import Image
+
+    turns = {1: Image.Transpose.ROTATE_270, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_90}
+    scan = pdfium.PdfDocument(str(built / f"{GOV_ROTATED}.pdf"))
+    source = pdfium.PdfDocument(str(built / f"{GOV}.pdf"))
+    try:
+        for index, turn in enumerate((1, 2)):
+            want = small_grey(source[index].render(scale=0.25).to_pil(), (120, 170))
+            image = scan[index].render(scale=0.25).to_pil()
+            distance = {}
+            for back in (0, 1, 2, 3):
+                turned = image.transpose(turns[back]) if back else image
+                distance[back] = abs(small_grey(turned, (120, 170)) - want).mean()
+            assert min(distance, key=distance.get) == turn, distance
+    finally:
+        scan.close()
+        source.close()
+
+
+def test_stamp_scan_expected_values_are_the_truth_of_its_pages(built: Path) -> None:
+    truth = json.loads((SAMPLES / "seed" / "report-51-BC-CTD.truth.json").read_text("utf-8"))
+    data = json.loads((built / "expected" / f"{SEED_STAMP}.json").read_text(encoding="utf-8"))
+    assert data["document"] == truth["document"]
+    assert data["received_stamps"] == truth["received_stamps"]
+    # Page 1 cites five documents and names the eight schools; neither page states a figure.
+    assert [r["number"] for r in data["references"]] == [
+        "30-QĐ/HVCTQG", "53-QĐ/CTĐ", "625-CV/HVCTQG", "683-QĐ/HVCTQG", "09-QĐi/TW"]
+    assert all(r in truth["references"] for r in data["references"])
+    assert data["schools"] == truth["schools"]
+    assert data["figures"] == []
+    pages = page_texts(built / f"{SEED}.pdf")
+    two = re.sub(r"\s+", " ", pages[0] + " " + pages[-1])
+    for reference in truth["references"]:
+        printed = reference["number"].replace("09-QĐi", "09/QĐi")
+        assert (reference in data["references"]) == (printed in two), reference
+
+
+def test_stamp_scan_has_a_red_seal_and_a_blue_signature_over_the_signature_block(built: Path) -> None:
+    """The seal is stamped over the left of the signature block's text (NĐ 30: over the left third
+    of the signature), the signature in blue above the printed name; page 1 has neither."""
+    import numpy as np
+
+    seed = pdfium.PdfDocument(str(built / f"{SEED}.pdf"))
+    try:
+        last = seed[len(seed) - 1]
+        school = make_samples.text_box(last, "TRƯỜNG CHÍNH TRỊ TỈNH SƠN LA")
+        name = make_samples.text_box(last, "Lò Thị Thúy Hà", occurrence=-1)
+    finally:
+        seed.close()
+    scan = pdfium.PdfDocument(str(built / f"{SEED_STAMP}.pdf"))
+    try:
+        pages = [np.asarray(scan[i].render(scale=100 / 72).to_pil().convert("RGB"), dtype=np.int32) for i in (0, 1)]
+    finally:
+        scan.close()
+    scale = 100 / 72
+
+    def share(pixels, rect, test) -> float:
+        box = pixels[round(rect[1] * scale) : round(rect[3] * scale), round(rect[0] * scale) : round(rect[2] * scale)]
+        r, g, b = box[..., 0], box[..., 1], box[..., 2]
+        return float(test(r, g, b).mean())
+
+    def red(r, g, b):
+        return (r > g + 60) & (r > b + 60)
+
+    def blue(r, g, b):
+        return (b > r + 50) & (b > g + 30)
+
+    # The seal covers the left part of the line "TRƯỜNG CHÍNH TRỊ TỈNH SƠN LA", not its right end.
+    left_part = (school.x, school.y - 4, school.x + school.w / 3, school.bottom + 4)
+    right_end = (school.right - school.w / 4, school.y - 4, school.right, school.bottom + 4)
+    assert share(pages[1], left_part, red) > 0.05
+    assert share(pages[1], right_end, red) < 0.005
+    # The signature: blue strokes just above the printed name.
+    above_name = (name.x - 20, name.y - 40, name.right + 20, name.y)
+    assert share(pages[1], above_name, blue) > 0.02
+    # A round seal of ~110 pt: red pixels span about that much.
+    ys, xs = np.nonzero(red(pages[1][..., 0], pages[1][..., 1], pages[1][..., 2]))
+    assert 95 < (xs.max() - xs.min()) / scale < 125
+    assert 95 < (ys.max() - ys.min()) / scale < 125
+    # Page 1 keeps only its printed red stamp (top left) and blue signature box (top right).
+    assert share(pages[0], (0, 100, 595, 842), red) < 0.001
 
 
 def test_seed_expected_values_are_the_truth(built: Path) -> None:
@@ -361,8 +474,12 @@ def test_build_is_deterministic(built: Path, tmp_path: Path) -> None:
         name = f"expected/{stem}.json"
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
     assert not (tmp_path / f"{TB_SCAN}.pdf").exists()  # --no-scan skips every scan
-    make_samples.build_tb_scan(make_samples.find_fonts(), tmp_path / f"{TB_SCAN}.pdf")
-    assert (tmp_path / f"{TB_SCAN}.pdf").read_bytes() == (built / f"{TB_SCAN}.pdf").read_bytes()
+    fonts = make_samples.find_fonts()
+    make_samples.build_tb_scan(fonts, tmp_path / f"{TB_SCAN}.pdf")
+    make_samples.build_gov_rotated_scan(tmp_path / f"{GOV}.pdf", tmp_path / f"{GOV_ROTATED}.pdf")
+    make_samples.build_seed_stamp_scan(fonts, tmp_path / f"{SEED}.pdf", tmp_path / f"{SEED_STAMP}.pdf")
+    for stem in (TB_SCAN, GOV_ROTATED, SEED_STAMP):
+        assert (tmp_path / f"{stem}.pdf").read_bytes() == (built / f"{stem}.pdf").read_bytes(), stem
 
 
 def test_build_matches_committed_files(built: Path, same_environment: bool) -> None:
