@@ -1,7 +1,7 @@
 """Throughput, memory and re-run time of ``extractor batch``, each beside a baseline measured in
 the same run, on an archive from ``bench/make_archive.py``.
 
-    .venv/bin/python bench/batch.py [--files 200] [--quick] [--only a,b,c,d,e] [--json FILE]
+    .venv/bin/python bench/batch.py [--files 200] [--quick] [--only a,b,c,d,e] [--repeat 1] [--json FILE]
 
 Sections (``--only`` picks some; a later one reuses the runs of an earlier one):
 
@@ -309,6 +309,8 @@ class Config:
     sections: tuple[str, ...]
     archive: Path | None
     keep: bool
+    repeat: int = 1
+    """Runs of each measurement; the fastest counts (a busy machine only ever slows a run down)."""
 
 
 class Bench:
@@ -369,18 +371,25 @@ class Bench:
     def batch(self, part: str, workers: int) -> BatchRun:
         key = (part, workers)
         if key not in self.runs:
-            out = self.workdir / f"out-{part}-w{workers}"
-            shutil.rmtree(out, ignore_errors=True)
             label = f"batch --workers {workers}, {self.part_label(part)}"
-            log(f"{label} …")
-            command = extractor_command("batch", str(self.part(part)), "-o", str(out), "--workers", str(workers))
-            measured = run_measured([*command, "--quiet"], self.workdir)
-            summary = read_summary(out)
-            self.runs[key] = BatchRun(label, out, measured, summary)
-            log(
-                f"  {measured.seconds:.1f} s, {self.runs[key].pages_per_second:.2f} pages/s"
-                f" (other processes: {measured.others_cores:.2f} cores)"
-            )
+            for attempt in range(self.config.repeat):
+                out = self.workdir / f"out-{part}-w{workers}-{attempt}"
+                shutil.rmtree(out, ignore_errors=True)
+                log(f"{label} …")
+                command = extractor_command("batch", str(self.part(part)), "-o", str(out), "--workers", str(workers))
+                measured = run_measured([*command, "--quiet"], self.workdir)
+                run = BatchRun(label, out, measured, read_summary(out))
+                log(
+                    f"  {measured.seconds:.1f} s, {run.pages_per_second:.2f} pages/s"
+                    f" (other processes: {measured.others_cores:.2f} cores)"
+                )
+                best = self.runs.get(key)
+                if best is None or measured.seconds < best.measured.seconds:
+                    self.runs[key] = run
+                    if best is not None:
+                        shutil.rmtree(best.out, ignore_errors=True)
+                else:
+                    shutil.rmtree(out, ignore_errors=True)
         return self.runs[key]
 
     def minimal(self, part: str, processes: int, limit: int | None = None) -> Measured:
@@ -390,13 +399,16 @@ class Bench:
             pages = pages[:limit] if limit else pages
             listing = self.workdir / f"minimal-{key}.json"
             listing.write_text(json.dumps(pages), encoding="utf-8")
-            log(f"minimal OCR pipeline, {processes} processes, {len(pages)} pages …")
             command = [sys.executable, str(Path(__file__).resolve()), "--minimal", str(listing), str(processes)]
-            measured = run_measured(command, self.workdir)
-            if measured.returncode != 0:
-                raise RuntimeError(f"the minimal pipeline failed: {measured.stderr[-2000:]}")
-            self.minimal_runs[key] = measured
-            log(f"  {measured.seconds:.1f} s (other processes: {measured.others_cores:.2f} cores)")
+            for _ in range(self.config.repeat):
+                log(f"minimal OCR pipeline, {processes} processes, {len(pages)} pages …")
+                measured = run_measured(command, self.workdir)
+                if measured.returncode != 0:
+                    raise RuntimeError(f"the minimal pipeline failed: {measured.stderr[-2000:]}")
+                log(f"  {measured.seconds:.1f} s (other processes: {measured.others_cores:.2f} cores)")
+                best = self.minimal_runs.get(key)
+                if best is None or measured.seconds < best.seconds:
+                    self.minimal_runs[key] = measured
         return self.minimal_runs[key]
 
     # sections
@@ -498,8 +510,15 @@ class Bench:
         files = self.part_files("quarter")
         out = self.workdir / "out-extract"
         shutil.rmtree(out, ignore_errors=True)
-        log(f"extractor extract on the {len(files)} files …")
-        extract = run_measured(extractor_command("extract", *map(str, files), "-o", str(out)), self.workdir)
+        extract: Measured | None = None
+        for _ in range(self.config.repeat):
+            shutil.rmtree(out, ignore_errors=True)
+            log(f"extractor extract on the {len(files)} files …")
+            measured = run_measured(extractor_command("extract", *map(str, files), "-o", str(out)), self.workdir)
+            log(f"  {measured.seconds:.1f} s (other processes: {measured.others_cores:.2f} cores)")
+            if extract is None or measured.seconds < extract.seconds:
+                extract = measured
+        assert extract is not None
         pages = ours.pages or sum(page_count(path) for path in files)
         return [
             Row(
@@ -654,10 +673,12 @@ def parse_args(argv: list[str] | None) -> tuple[Config, Path | None]:
     parser.add_argument("--only", type=parse_sections, default=SECTIONS, help="comma-separated: a,b,c,d,e")
     parser.add_argument("--archive", type=Path, help="where the archive is cached (/tmp/extractor-bench-archive-N)")
     parser.add_argument("--keep", action="store_true", help="keep the output folders (printed at the end)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement, the fastest counts (1)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
     files = args.files or (40 if args.quick else 200)
-    return Config(max(4, files), args.scan_share, args.only, args.archive, args.keep), args.json
+    config = Config(max(4, files), args.scan_share, args.only, args.archive, args.keep, max(1, args.repeat))
+    return config, args.json
 
 
 def main(argv: list[str] | None = None) -> int:
