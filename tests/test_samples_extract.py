@@ -25,6 +25,8 @@ BORN_DIGITAL = (
 )
 SCAN = "seed-51-BC-CTD-scan"
 NOTICE_SCAN = "tb-15-TB-TCT-scan"
+ROTATED_SCAN = "gov-12-BC-TCT-rotated"
+STAMPED_SCAN = "seed-51-BC-CTD-200dpi-stamp"
 
 
 @pytest.mark.parametrize("stem", BORN_DIGITAL)
@@ -58,14 +60,30 @@ def test_scan_meets_targets(records: dict) -> None:
     assert comparison.lists["figures"].f1 >= 0.95
 
 
-def test_notice_scan_is_whole(records: dict) -> None:
-    comparison = compare(records[NOTICE_SCAN], expected(NOTICE_SCAN))
+@pytest.mark.parametrize("stem", [NOTICE_SCAN, ROTATED_SCAN])
+def test_scans_come_out_whole(records: dict, stem: str) -> None:
+    """A one-page notice; a report scanned a quarter turn and upside down."""
+    comparison = compare(records[stem], expected(stem))
     assert comparison.wrong_fields() == {}
     assert {name: (s.missing, s.extra) for name, s in comparison.lists.items() if s.missing or s.extra} == {}
 
 
+def test_a_seal_over_the_signature_spoils_only_what_it_covers(records: dict) -> None:
+    """200 dpi, noisy, a red seal and a handwritten signature over the signature block: all is
+    read but the signer's title under the seal, which goes to review instead of passing."""
+    record = records[STAMPED_SCAN]
+    comparison = compare(record, expected(STAMPED_SCAN))
+    assert comparison.wrong_fields() == {}
+    spoiled = {name for name, s in comparison.lists.items() if s.missing or s.extra}
+    assert spoiled <= {"signers"}
+    signer = record["document"]["signers"][0]
+    assert signer["name"]["value"] == "Lò Thị Thúy Hà" and signer["capacity"]["value"] == "Cụm trưởng"
+    reviewed = {item["path"] for item in record["review"]}
+    assert spoiled == set() or "document.signers[0].position" in reviewed
+
+
 def test_every_sample_has_an_expected_file(records: dict) -> None:
-    assert sorted(records) == sorted([*BORN_DIGITAL, SCAN, NOTICE_SCAN])
+    assert sorted(records) == sorted([*BORN_DIGITAL, SCAN, NOTICE_SCAN, ROTATED_SCAN, STAMPED_SCAN])
 
 
 def test_scan_values_carry_ocr_confidence(records: dict) -> None:
@@ -75,7 +93,7 @@ def test_scan_values_carry_ocr_confidence(records: dict) -> None:
     assert max(confidences) < records["seed-51-BC-CTD"]["figures"][0]["confidence"] + 1e-9
 
 
-@pytest.mark.parametrize("stem", [*BORN_DIGITAL, SCAN, NOTICE_SCAN])
+@pytest.mark.parametrize("stem", [*BORN_DIGITAL, SCAN, NOTICE_SCAN, ROTATED_SCAN, STAMPED_SCAN])
 def test_records_follow_the_schema_and_boxes_fit_the_page(records: dict, stem: str) -> None:
     record = records[stem]
     Draft202012Validator(schema()).validate(record)
