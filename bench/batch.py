@@ -36,7 +36,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -45,6 +45,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
+from figures import Baseline, Row, Target, format_row, target_lines  # noqa: E402
 from make_archive import Manifest, build_archive  # noqa: E402
 
 SECTIONS = ("a", "b", "c", "d", "e")
@@ -62,84 +63,6 @@ MB = 1024 * 1024
 
 
 # --- figures -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Baseline:
-    label: str
-    value: float
-
-
-@dataclass(frozen=True)
-class Target:
-    limit: float
-    at_least: bool = False
-    """``value ≥ limit`` instead of ``value ≤ limit``."""
-    on_ratio: bool = False
-    """Check ``value / first baseline`` instead of ``value``."""
-
-    def text(self, unit: str) -> str:
-        return f"{'≥' if self.at_least else '≤'} {self.limit:g} {'× baseline' if self.on_ratio else unit}"
-
-
-@dataclass
-class Row:
-    section: str
-    label: str
-    value: float
-    unit: str
-    baselines: list[Baseline] = field(default_factory=list)
-    target: Target | None = None
-    note: str = ""
-
-    def ratio(self, baseline: Baseline) -> float:
-        return self.value / baseline.value if baseline.value else float("inf")
-
-    @property
-    def measured(self) -> float:
-        if self.target and self.target.on_ratio:
-            return self.ratio(self.baselines[0])
-        return self.value
-
-    @property
-    def passed(self) -> bool | None:
-        if self.target is None:
-            return None
-        if self.target.at_least:
-            return self.measured >= self.target.limit
-        return self.measured <= self.target.limit
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["passed"] = self.passed
-        data["ratios"] = [round(self.ratio(b), 3) for b in self.baselines]
-        return data
-
-
-def number(value: float) -> str:
-    if value >= 100:
-        return f"{value:.0f}"
-    if value >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3f}" if value < 1 else f"{value:.2f}"
-
-
-def measured_text(row: Row) -> str:
-    return f"×{row.measured:.3f}" if row.target and row.target.on_ratio else f"{number(row.measured)} {row.unit}"
-
-
-def format_row(row: Row) -> list[str]:
-    judged = ""
-    if row.target:
-        judged = f"target {row.target.text(row.unit)}: {measured_text(row)}  {'PASS' if row.passed else 'FAIL'}"
-    lines = [f"  {row.label:<62} {number(row.value):>9} {row.unit:<8} {judged}".rstrip()]
-    for baseline in row.baselines:
-        lines.append(
-            f"      vs {baseline.label:<56} {number(baseline.value):>9} {row.unit:<8} ours ×{row.ratio(baseline):.2f}"
-        )
-    if row.note:
-        lines.append(f"      ({row.note})")
-    return lines
 
 
 # --- running and sampling ------------------------------------------------------------------
@@ -640,12 +563,7 @@ def report(info: dict[str, str], manifest: Manifest, rows: list[Row], errors: di
             f"WARNING: other processes kept up to {worst:.2f} cores busy during {len(busy)} of {len(ALL_RUNS)} runs;"
             " the figures marked MACHINE BUSY are not reliable (run again on an idle machine).",
         ]
-    judged = [row for row in rows if row.passed is not None]
-    lines += ["", "Targets"] + [
-        f"  {'PASS' if row.passed else 'FAIL'}  {row.label}: {measured_text(row)} (target {row.target.text(row.unit)})"
-        for row in judged
-        if row.target
-    ]
+    lines += target_lines(rows)
     return "\n".join(lines)
 
 

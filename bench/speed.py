@@ -32,7 +32,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -46,6 +46,10 @@ if TYPE_CHECKING:
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from figures import Baseline, Row, Target, format_row, target_lines  # noqa: E402
+
 TEXT_SAMPLE = ROOT / "samples" / "seed-51-BC-CTD.pdf"
 SCAN_SAMPLE = ROOT / "samples" / "seed-51-BC-CTD-scan.pdf"
 TESSDATA = os.environ.get("TESSDATA_PREFIX") or "/usr/share/tesseract-ocr/5/tessdata"
@@ -61,52 +65,6 @@ T = TypeVar("T")
 
 
 # --- figures -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Baseline:
-    label: str
-    value: float
-
-
-@dataclass(frozen=True)
-class Target:
-    limit: float
-    on_ratio: bool = False
-    """Compare ``value / first baseline`` with ``limit`` instead of ``value`` itself."""
-
-
-@dataclass
-class Row:
-    """One figure of the table: a value, its baselines from the same run, an optional target."""
-
-    section: str
-    label: str
-    value: float
-    unit: str
-    baselines: list[Baseline] = field(default_factory=list)
-    target: Target | None = None
-    note: str = ""
-
-    def ratio(self, baseline: Baseline) -> float:
-        return self.value / baseline.value if baseline.value else float("inf")
-
-    @property
-    def measured(self) -> float:
-        """What the target is checked against."""
-        if self.target and self.target.on_ratio:
-            return self.ratio(self.baselines[0])
-        return self.value
-
-    @property
-    def passed(self) -> bool | None:
-        return None if self.target is None else self.measured <= self.target.limit
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["passed"] = self.passed
-        data["ratios"] = [round(self.ratio(b), 3) for b in self.baselines]
-        return data
 
 
 @dataclass(frozen=True)
@@ -712,44 +670,6 @@ RUNNERS: dict[str, Callable[[Config, Path], list[Row]]] = {
 }
 
 
-def number(value: float) -> str:
-    if value >= 100:
-        return f"{value:.0f}"
-    if value >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3f}" if value < 1 else f"{value:.2f}"
-
-
-def verdict(row: Row) -> str:
-    return "PASS" if row.passed else "FAIL"
-
-
-def target_text(row: Row) -> str:
-    """``≤ 15 ms/page`` or ``≤ 1.1 × baseline``."""
-    if row.target is None:
-        return ""
-    unit = "× baseline" if row.target.on_ratio else row.unit
-    return f"≤ {row.target.limit:g} {unit}"
-
-
-def measured_text(row: Row) -> str:
-    if row.target and row.target.on_ratio:
-        return f"×{row.measured:.3f}"
-    return f"{number(row.measured)} {row.unit}"
-
-
-def format_row(row: Row) -> list[str]:
-    judged = f"target {target_text(row)}: {measured_text(row)}  {verdict(row)}" if row.target else ""
-    inline_note = f"({row.note})" if row.note and not (row.target or row.baselines) else ""
-    lines = [f"  {row.label:<64} {number(row.value):>9} {row.unit:<8} {judged}{inline_note}".rstrip()]
-    for baseline in row.baselines:
-        ratio = f"ours ×{row.ratio(baseline):.2f}"
-        lines.append(f"      vs {baseline.label:<58} {number(baseline.value):>9} {row.unit:<8} {ratio}")
-    if row.note and not inline_note:
-        lines.append(f"      ({row.note})")
-    return lines
-
-
 def report(info: dict[str, str], rows: list[Row], errors: dict[str, str]) -> str:
     lines = ["Machine"] + [f"  {key:<17} {value}" for key, value in info.items()]
     for section in SECTIONS:
@@ -761,10 +681,7 @@ def report(info: dict[str, str], rows: list[Row], errors: dict[str, str]) -> str
             lines += format_row(row)
         if section in errors:
             lines.append(f"  ERROR: {errors[section]}")
-    verdicts = [row for row in rows if row.passed is not None]
-    lines += ["", "Targets"] + [
-        f"  {verdict(row)}  {row.label.strip()}: {measured_text(row)} (target {target_text(row)})" for row in verdicts
-    ]
+    lines += target_lines(rows)
     return "\n".join(lines)
 
 
