@@ -45,7 +45,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from figures import Baseline, Row, Target, format_row, target_lines  # noqa: E402
+from figures import Baseline, Row, Target, section_lines, target_lines  # noqa: E402
 from make_archive import Manifest, build_archive  # noqa: E402
 
 SECTIONS = ("a", "b", "c", "d", "e")
@@ -546,15 +546,7 @@ def report(info: dict[str, str], manifest: Manifest, rows: list[Row], errors: di
         f"Archive {manifest.root}: {len(manifest.entries)} files, {manifest.pages} pages;"
         f" scanned {len(scanned)} files, {sum(e.pages for e in scanned)} pages",
     ]
-    for section in SECTIONS:
-        section_rows = [row for row in rows if row.section == section]
-        if not section_rows and section not in errors:
-            continue
-        lines += ["", TITLES[section]]
-        for row in section_rows:
-            lines += format_row(row)
-        if section in errors:
-            lines.append(f"  ERROR: {errors[section]}")
+    lines += section_lines(rows, {s: TITLES[s] for s in SECTIONS}, errors)
     busy = [run for run in ALL_RUNS if run.others_cores > BUSY_MACHINE_CORES]
     if busy:
         worst = max(run.others_cores for run in busy)

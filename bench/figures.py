@@ -97,3 +97,18 @@ def target_lines(rows: list[Row]) -> list[str]:
         f" (target {row.target.text(row.unit)})"
         for row in judged
     ]
+
+
+def section_lines(rows: list[Row], titles: dict[str, str], errors: dict[str, str]) -> list[str]:
+    """Each section's title and rows, in the order of ``titles``; a section that failed says why."""
+    lines: list[str] = []
+    for section, title in titles.items():
+        section_rows = [row for row in rows if row.section == section]
+        if not section_rows and section not in errors:
+            continue
+        lines += ["", title]
+        for row in section_rows:
+            lines += format_row(row)
+        if section in errors:
+            lines.append(f"  ERROR: {errors[section]}")
+    return lines

@@ -48,7 +48,7 @@ os.environ["OMP_THREAD_LIMIT"] = "1"
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from figures import Baseline, Row, Target, format_row, target_lines  # noqa: E402
+from figures import Baseline, Row, Target, section_lines, target_lines  # noqa: E402
 
 TEXT_SAMPLE = ROOT / "samples" / "seed-51-BC-CTD.pdf"
 SCAN_SAMPLE = ROOT / "samples" / "seed-51-BC-CTD-scan.pdf"
@@ -672,15 +672,7 @@ RUNNERS: dict[str, Callable[[Config, Path], list[Row]]] = {
 
 def report(info: dict[str, str], rows: list[Row], errors: dict[str, str]) -> str:
     lines = ["Machine"] + [f"  {key:<17} {value}" for key, value in info.items()]
-    for section in SECTIONS:
-        section_rows = [row for row in rows if row.section == section]
-        if not section_rows and section not in errors:
-            continue
-        lines += ["", SECTION_TITLES[section]]
-        for row in section_rows:
-            lines += format_row(row)
-        if section in errors:
-            lines.append(f"  ERROR: {errors[section]}")
+    lines += section_lines(rows, {s: SECTION_TITLES[s] for s in SECTIONS}, errors)
     lines += target_lines(rows)
     return "\n".join(lines)
 
