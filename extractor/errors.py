@@ -24,7 +24,6 @@ class ExitCode(enum.IntEnum):
     OCR_FAILED = 10
     PATTERN_ERROR = 11
     PAGE_TOO_LARGE = 12
-    RESOURCE_LIMIT = 13
     INTERNAL = 70
 
 

@@ -46,12 +46,6 @@ class Comparison:
     def wrong_fields(self) -> dict[str, tuple[Any, Any]]:
         return {k: v for k, v in self.fields.items() if v[0] != v[1]}
 
-    def summary(self) -> str:
-        right = len(self.fields) - len(self.wrong_fields())
-        parts = [f"fields {right}/{len(self.fields)}"]
-        parts += [f"{name} P={s.precision:.2f} R={s.recall:.2f} F1={s.f1:.2f}" for name, s in self.lists.items()]
-        return "; ".join(parts)
-
 
 def value(field_json: dict | None) -> Any:
     return None if field_json is None else field_json["value"]

@@ -174,9 +174,6 @@ class ProcessPool:
         assert task is not None
         return Outcome(task, error=TaskError(reason, message))
 
-    def worker_pids(self) -> list[int]:
-        return [worker.process.pid for worker in self.workers if worker.process.pid]
-
     def close(self) -> None:
         for worker in self.workers:
             with contextlib.suppress(OSError):
