@@ -109,3 +109,22 @@ def test_review_lists_low_confidence_first(records: dict) -> None:
     review = records[SCAN]["review"]
     assert review == sorted(review, key=lambda item: item["confidence"])
     assert all(item["confidence"] < 0.8 or item["reason"] != "low_confidence" for item in review)
+
+
+def test_a_table_read_by_ocr_gives_the_same_figures(extractor, tmp_path) -> None:
+    """The cluster table, printed and scanned: rows rebuilt from OCR word boxes."""
+    import pypdfium2 as pdfium
+
+    from tests.conftest import SAMPLES
+
+    document = pdfium.PdfDocument(SAMPLES / "table-03-BC-CTĐ.pdf")
+    images = [document[i].render(scale=300 / 72, grayscale=True).to_pil().convert("L") for i in range(len(document))]
+    path = tmp_path / "table-scan.pdf"
+    images[0].save(path, save_all=True, append_images=images[1:], resolution=300)
+    record = extractor.extract(path).data
+    comparison = compare(record, expected("table-03-BC-CTĐ"))
+    assert record["source"]["text_source"] == ["ocr"] * len(images)
+    assert comparison.wrong_fields() == {}
+    for section in ("figures", "schools", "references"):
+        score = comparison.lists[section]
+        assert (score.missing, score.extra) == ((), ()), section
