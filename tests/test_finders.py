@@ -368,3 +368,24 @@ def test_dates_that_contradict_the_report_date_are_reviewed() -> None:
     reasons = {item["path"]: item["reason"] for item in record["review"]}
     assert reasons["references[0]"] == "cited_document_dated_after_report"
     assert reasons["received_stamps[0]"] == "received_before_report_date"
+
+
+def test_blanks_filled_from_what_signing_stamped_beside_them() -> None:
+    """E-office: the page keeps "Số:   /TB-UBND" and "ngày   tháng 01", the signature widget
+    shows the number and the day (its words join the page at ingest)."""
+    header = [
+        (70, 40, "ỦY BAN NHÂN DÂN"),
+        (75, 58, "TỈNH NINH BÌNH"),
+        (90, 94, "Số:     /TB-UBND"),
+        (320, 94, "Ninh Bình, ngày      tháng 01 năm 2025"),
+        (60, 112, "Số: 08/TB-UBND"),
+        (330, 112, "ngày 14 tháng 01 năm 2025"),
+        centred(140, "THÔNG BÁO"),
+    ]
+    record = report([], header=header)
+    assert values(record, "number") == "08/TB-UBND"
+    assert values(record, "date") == "2025-01-14"
+    assert record["document"]["date"]["text"] == "ngày 14 tháng 01 năm 2025"
+    assert record["document"]["number"]["confidence"] < 0.9
+    reasons = {item["reason"] for item in record["review"]}
+    assert "day_blank" not in reasons and "number_blank" not in reasons

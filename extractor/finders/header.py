@@ -22,6 +22,8 @@ CENTRED = 0.04
 SUBJECT_WIDTH = 0.9
 """A trích yếu line is centred and narrower than this share of the text width."""
 MIN_GAZETTEER_SCORE = 0.75
+STAMPED_CONFIDENCE = 0.85
+"""A number or day read from what signing software stamped beside a blank, not from the blank."""
 
 
 def find_header_fields(context: Context, findings: Findings) -> None:
@@ -41,22 +43,29 @@ def find_header_fields(context: Context, findings: Findings) -> None:
 
 
 def find_document_number(context: Context, findings: Findings, header: list[tuple[int, Line]]) -> Line | None:
+    """The first complete number in the header. E-office software stamps the number into the
+    signature widget at signing and leaves the page's "Số:   /TB-UBND" blank: a complete number
+    elsewhere in the header (the widget's words) then wins, with less confidence."""
     pattern = context.patterns.regexes["document_number"]
-    for index, line in header:
-        match = pattern.search(line.text)
-        if not match:
-            continue
+    found = [(index, line, match) for index, line in header if (match := pattern.search(line.text))]
+    complete = [item for item in found if item[2]["blank"] is None]
+    if complete:
+        index, line, match = complete[0]
         base = context.doc.line_start(index)
-        if match["blank"] is not None:
-            value = "".join(match["blank"].split()).lstrip("_.…")
-            findings.number = Field.at(context.doc, base + match.start("blank"), base + match.end(), value, 0.3)
-            findings.review.append(ReviewItem("document.number", "number_blank", 0.3))
-            return line
         value = "".join(match.group(0)[match.start("num") - match.start() :].split())
         confidence = 0.97 if line.zone is Zone.HEADER else 0.75
         if symbol_type(context, match) is None and "/" not in match["symbol"]:
             confidence -= 0.1
+        if len(complete) < len(found):
+            confidence = min(confidence, STAMPED_CONFIDENCE)
         findings.number = Field.at(context.doc, base + match.start("num"), base + match.end(), value, confidence)
+        return line
+    if found:
+        index, line, match = found[0]
+        base = context.doc.line_start(index)
+        value = "".join(match["blank"].split()).lstrip("_.…")
+        findings.number = Field.at(context.doc, base + match.start("blank"), base + match.end(), value, 0.3)
+        findings.review.append(ReviewItem("document.number", "number_blank", 0.3))
         return line
     return None
 
@@ -76,18 +85,36 @@ def find_place_and_date(context: Context, findings: Findings, header: list[tuple
         place_start = base + match.end("place") - len(place)
         findings.place = Field.at(context.doc, place_start, base + match.end("place"), place, 0.95)
         month, year = int(match["month"]), int(match["year"])
+        between = line.text[match.end("place") : match.end()]
+        span = (base + match.end("place") + len(between) - len(between.lstrip(", ")), base + match.end())
         if match["day"].strip().isdigit():
             value, confidence = iso_date(int(match["day"]), month, year), 0.97
+        elif stamped := stamped_date(context, header, month, year):
+            (value, *span), confidence = stamped, STAMPED_CONFIDENCE
         else:
             value, confidence = partial_date(month, year), 0.3
             findings.review.append(ReviewItem("document.date", "day_blank", confidence))
         if value is None:
             findings.review.append(ReviewItem("document.date", "not_a_real_date", 0.0))
             return
-        between = line.text[match.end("place") : match.end()]
-        date_start = base + match.end("place") + len(between) - len(between.lstrip(", "))
-        findings.date = Field.at(context.doc, date_start, base + match.end(), value, confidence)
+        findings.date = Field.at(context.doc, span[0], span[1], value, confidence)
         return
+
+
+def stamped_date(
+    context: Context, header: list[tuple[int, Line]], month: int, year: int
+) -> tuple[str, int, int] | None:
+    """A full date of the same month and year elsewhere in the header: the day that e-office
+    software stamped into the signature widget while the place line kept a blank."""
+    pattern = context.patterns.regexes["date_long"]
+    for index, line in header:
+        for match in pattern.finditer(line.text):
+            if (int(match["month"]), int(match["year"])) == (month, year):
+                base = context.doc.line_start(index)
+                iso = iso_date(int(match["day"]), month, year)
+                if iso:
+                    return iso, base + match.start(), base + match.end()
+    return None
 
 
 def trim_place(place: str) -> str:
