@@ -49,7 +49,8 @@ def warm_up(options: ExtractOptions) -> None:
 
 
 def probe(path: str, file: str, options: ExtractOptions) -> Probed:
-    sha256 = check_input(Path(path))
+    facts = check_input(Path(path))
+    sha256 = facts.sha256
     document = open_pdf(Path(path))
     try:
         pages: list[PageWords | None] = []
@@ -61,7 +62,7 @@ def probe(path: str, file: str, options: ExtractOptions) -> Probed:
                 page.close()
     finally:
         document.close()
-    pages, signatures = with_signatures(Path(path), pages)
+    pages, signatures = with_signatures(Path(path), pages, facts.signed)
     if all(page is not None for page in pages):
         return Probed(sha256, (), assemble(file, sha256, tuple(pages), options, signatures))
     return Probed(sha256, tuple(pages), None, signatures)

@@ -44,6 +44,7 @@ LEGACY_OR_BROKEN = regex.compile(r"[\u00a1-\u00bf\u00d7\u00de\u00f7\ufffd\p{Co}\
 LOAD_FAILURE_SCAN = 1 << 20
 ENCRYPTED = regex.compile(rb"/Encrypt\b")
 EMPTY_PAGE_TREE = regex.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+0\b|/Count\s+0\b[^>]*?/Type\s*/Pages\b")
+SIGNATURE_MARK = b"/ByteRange"
 TAIL_BYTES = 2048
 """A complete PDF ends with "%%EOF" within this many bytes (some writers append a little)."""
 MIN_TEXT_CHARS = 40
@@ -70,18 +71,18 @@ class IngestedDocument:
 
 def read_document(path: Path, options: IngestOptions, get_engine: Callable[[], OcrEngine]) -> IngestedDocument:
     """Every page of ``path`` as words; ``get_engine`` is called only if a page needs OCR."""
-    digest = check_input(path)
+    facts = check_input(path)
     document = open_pdf(path)
     try:
         pages = tuple(read_pages(document, options, get_engine, str(path)))
     finally:
         document.close()
-    stamped, signatures = with_signatures(path, pages)
-    return IngestedDocument(path, digest, tuple(page for page in stamped if page is not None), signatures)
+    stamped, signatures = with_signatures(path, pages, facts.signed)
+    return IngestedDocument(path, facts.sha256, tuple(page for page in stamped if page is not None), signatures)
 
 
 def with_signatures(
-    path: Path, pages: Sequence[PageWords | None]
+    path: Path, pages: Sequence[PageWords | None], signed: bool
 ) -> tuple[list[PageWords | None], tuple[Signature, ...]]:
     """The file's signature dictionaries, and its pages with the words that e-office software
     stamps into signature widgets at signing (the number and day left blank on the page)."""
@@ -90,11 +91,21 @@ def with_signatures(
     widgets = read_widget_texts(path)
     read = [page for page in pages if page is not None]
     stamped = iter(with_widget_words(read, widgets) if widgets else read)
-    return [None if page is None else next(stamped) for page in pages], tuple(read_signatures(path))
+    signatures = tuple(read_signatures(path)) if signed else ()
+    return [None if page is None else next(stamped) for page in pages], signatures
 
 
-def check_input(path: Path) -> str:
-    """SHA-256 of the file, after the checks that need no PDF parser."""
+@dataclass(frozen=True)
+class InputFacts:
+    """What one read of the whole file tells, before any PDF parser runs."""
+
+    sha256: str
+    signed: bool
+    """The file has a signature dictionary (``/ByteRange``): only then is pyHanko worth loading."""
+
+
+def check_input(path: Path) -> InputFacts:
+    """Hash the file and look for signatures in one read, after the checks that need no parser."""
     name = str(path)
     if not path.exists():
         raise InputFileNotFound(name, "no such file")
@@ -104,13 +115,16 @@ def check_input(path: Path) -> str:
         raise UnreadableFile(name, "permission denied")
     digest = hashlib.sha256()
     tail = b""
+    signed = False
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)
             digest.update(head)
             tail = head
+            signed = SIGNATURE_MARK in head
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
+                signed = signed or SIGNATURE_MARK in tail[-len(SIGNATURE_MARK) :] + chunk
                 tail = (tail + chunk)[-TAIL_BYTES:]
     except OSError as exc:
         raise UnreadableFile(name, exc.strerror or "cannot be read") from None
@@ -120,7 +134,7 @@ def check_input(path: Path) -> str:
         raise NotAPdf(name, "not a PDF (no %PDF- header)")
     if b"%%EOF" not in tail[-TAIL_BYTES:]:
         raise DamagedPdf(name, "the PDF is truncated (no end-of-file marker)")
-    return digest.hexdigest()
+    return InputFacts(digest.hexdigest(), signed)
 
 
 def open_pdf(path: Path) -> PdfDocument:
