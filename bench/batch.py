@@ -47,6 +47,7 @@ sys.path.insert(0, str(BENCH))
 
 from figures import Baseline, Row, Target, section_lines, target_lines  # noqa: E402
 from make_archive import Manifest, build_archive  # noqa: E402
+from pdfs import page_count  # noqa: E402
 
 SECTIONS = ("a", "b", "c", "d", "e")
 SAMPLE_SECONDS = 0.2
@@ -463,16 +464,6 @@ def read_summary(out: Path) -> dict:
         return json.loads((out / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def page_count(path: Path) -> int:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(path)
-    try:
-        return len(document)
-    finally:
-        document.close()
 
 
 def log(message: str) -> None:

@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from figures import Baseline, Row, Target, section_lines, target_lines  # noqa: E402
+from pdfs import page_count  # noqa: E402
 
 TEXT_SAMPLE = ROOT / "samples" / "seed-51-BC-CTD.pdf"
 SCAN_SAMPLE = ROOT / "samples" / "seed-51-BC-CTD-scan.pdf"
@@ -115,16 +116,6 @@ def run_quiet(command: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 # --- test files ----------------------------------------------------------------------------
-
-
-def page_count(path: Path) -> int:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(path)
-    try:
-        return len(document)
-    finally:
-        document.close()
 
 
 def write_pages(source: Path, indices: list[int], target: Path) -> Path:
