@@ -313,28 +313,13 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> GoodRun:
     folder = tmp_path_factory.mktemp("good")
     files = build_good_archive(folder / "archive")
     log = folder / "ocr.log"
-    run = run_batch(
-        folder / "archive",
-        folder / "out",
-        "--workers",
-        "2",
-        "--quiet",
-        "--ocr-engine",
-        f"{ENGINES}:LoggingTesseract",
-        env=batch_env(**{LOG_ENV: str(log)}),
-    )
-    return GoodRun(run, files, log)
+    return GoodRun(logged_batch(folder / "archive", folder / "out", log=log), files, log)
 
 
-def copy_out(good: GoodRun, tmp_path: Path) -> Path:
-    out = tmp_path / "out"
-    shutil.copytree(good.run.out, out, symlinks=True)
-    return out
-
-
-def rerun_good(good: GoodRun, out: Path, *args: str, log: Path, archive: Path | None = None) -> Run:
+def logged_batch(archive: Path, out: Path, *args: str, log: Path) -> Run:
+    """Two workers, quiet, every OCR call logged by the plug-in (same words as Tesseract)."""
     return run_batch(
-        archive or good.run.archive,
+        archive,
         out,
         "--workers",
         "2",
@@ -344,6 +329,16 @@ def rerun_good(good: GoodRun, out: Path, *args: str, log: Path, archive: Path | 
         *args,
         env=batch_env(**{LOG_ENV: str(log)}),
     )
+
+
+def copy_out(good: GoodRun, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    shutil.copytree(good.run.out, out, symlinks=True)
+    return out
+
+
+def rerun_good(good: GoodRun, out: Path, *args: str, log: Path, archive: Path | None = None) -> Run:
+    return logged_batch(archive or good.run.archive, out, *args, log=log)
 
 
 def test_good_archive_outputs(good: GoodRun) -> None:
