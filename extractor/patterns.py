@@ -44,6 +44,10 @@ REQUIRED_PATTERNS = (
     "figure_plan",
     "figure_carried_over",
     "page_number",
+    "figure_label_after",
+    "name_connector_folded",
+    "generic_determiner_folded",
+    "title_qualifier_cs",
 )
 REQUIRED_PERIODS = ("H1", "H2", "Q", "SCHOOL_YEAR", "YEAR", "ANNUAL")
 TITLE_WORDS = 4

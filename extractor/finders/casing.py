@@ -16,8 +16,6 @@ import regex
 
 from extractor.patterns import Patterns
 
-TITLE_PREFIX = regex.compile(r"^(?:Phó|Quyền)\s+(\p{Ll})")
-
 
 def _fold_table() -> dict[int, str]:
     table = {}
@@ -70,7 +68,7 @@ def sentence_case(text: str, patterns: Patterns) -> str:
     for phrase in patterns.capitalised:
         result = regex.sub(r"(?<!\p{L})" + regex.escape(phrase) + r"(?!\p{L})", phrase, result, flags=regex.IGNORECASE)
     # A deputy's or acting head's title keeps the capital of the title it qualifies.
-    return TITLE_PREFIX.sub(lambda m: m.group(0)[:-1] + m.group(1).upper(), result)
+    return patterns.regexes["title_qualifier_cs"].sub(lambda m: m.group(0)[:-1] + m.group(1).upper(), result)
 
 
 def title_case(printed: str, patterns: Patterns) -> str:

@@ -20,7 +20,6 @@ from extractor.finders.periods import Periods
 from extractor.finders.tables import table_figures
 from extractor.model import Zone
 
-LABEL_AFTER = regex.compile(r"^\s*([^\d,;.:()\n\t]+?)(?=\s*(?:[,;.:()\n\t]|\s(?:và|với)\s|$))")
 CLAUSE_BREAK = regex.compile(r"[,;:()\n\t]")
 ITEM_MARK = regex.compile(r"^\s*(?:[-+•*]|\d{1,2}(?:\.\d{1,2})*\s?[-.)])\s*")
 MAX_LABEL_WORDS = 20
@@ -99,7 +98,7 @@ def figure_label(context: Context, match: regex.Match[str], clause_start: int, s
     if between and regex.search(r"\p{L}", between):
         return tidy(between.strip(" ,"))
     if match["students"] is None:
-        after = LABEL_AFTER.match(text[match.end() : sentence_end])
+        after = context.patterns.regexes["figure_label_after"].match(text[match.end() : sentence_end])
         if after and after.group(1).strip():
             return tidy(after.group(1))
     before = text[clause_start : match.start()]

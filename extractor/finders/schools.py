@@ -27,17 +27,13 @@ if TYPE_CHECKING:
 MAX_NAME_TOKENS = 9
 MIN_SCORE = 0.6
 UNKNOWN_SCORE = 0.4
-EXACT = 0.99
 """The highest score of a school the gazetteer does not know."""
-CONNECTORS = {"tinh", "t", "thanh", "pho", "tp", "van", "thi", "-"}
-"""Folded words that may sit inside a name: "tỉnh", "T.", "thành phố", "TP.", "văn", "thị", "-"."""
-PLURAL = {"cac", "nhung", "moi", "mot"}
-"""Words that make "các trường chính trị" a generic phrase, not a school's name."""
+EXACT = 0.99
 NAME_WORD = regex.compile(r"^(?:[\p{L}\p{M}.]+|-)$")
 """A word of a name, or the hyphen inside one ("Bà Rịa - Vũng Tàu")."""
 
 
-def name_tokens(doc: Doc, anchor: Span) -> list[Token]:
+def name_tokens(doc: Doc, anchor: Span, connector: regex.Pattern[str]) -> list[Token]:
     """Tokens after an anchor that can belong to the name: capitalised words (upper case
     after an upper-case anchor, as in "TRƯỜNG CHÍNH TRỊ T. LAI CHÂU") and connectors."""
     upper = anchor.text.isupper()
@@ -46,7 +42,7 @@ def name_tokens(doc: Doc, anchor: Span) -> list[Token]:
         if not NAME_WORD.match(token.text) or token.ent_iob_ == "B":
             break
         capitalised = token.text.isupper() if upper else token.text[0].isupper()
-        if not (capitalised or token.norm_ in CONNECTORS):
+        if not (capitalised or connector.match(token.norm_)):
             break
         tokens.append(token)
     return tokens
@@ -55,13 +51,15 @@ def name_tokens(doc: Doc, anchor: Span) -> list[Token]:
 def find_schools(context: Context, findings: Findings) -> None:
     found: dict[str, SchoolEntry] = {}
     nlp_doc = context.nlp_doc
+    connector = context.patterns.regexes["name_connector_folded"]
+    generic = context.patterns.regexes["generic_determiner_folded"]
     for entity in nlp_doc.ents:
         if entity.label_ != "SCHOOL":
             continue
-        if entity.start > 0 and nlp_doc[entity.start - 1].norm_ in PLURAL:
+        if entity.start > 0 and generic.match(nlp_doc[entity.start - 1].norm_):
             continue
-        tokens = name_tokens(nlp_doc, entity)
-        if any(t.text[0].isupper() and t.norm_ not in CONNECTORS for t in tokens):
+        tokens = name_tokens(nlp_doc, entity, connector)
+        if any(t.text[0].isupper() and not connector.match(t.norm_) for t in tokens):
             add_mention(context, found, *best_extent(context, entity.start_char, tokens))
     add_issuer(context, findings, found)
     findings.schools.extend(found.values())
