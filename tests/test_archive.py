@@ -33,7 +33,7 @@ def test_record_paths_mirror_and_stay_inside(tmp_path: Path) -> None:
     assert record_path(Path("a/b/Báo cáo số 5.PDF"), out) == out / "a/b/Báo cáo số 5.json"
     assert record_path(Path("../x.pdf"), out) == out / "_/x.json"
     assert record_path(Path("a/.hidden.pdf"), out) == out / "a/hidden.json"
-    assert record_path(Path('a/b:c?.pdf'), out) == out / "a/b_c_.json"
+    assert record_path(Path("a/b:c?.pdf"), out) == out / "a/b_c_.json"
 
 
 def test_clashing_names_are_told_apart(tmp_path: Path) -> None:

@@ -40,8 +40,19 @@ BORN_DIGITAL = (SEED, GOV, TABLE, CV, KH, *LEGACY)
 OWN_BORN_DIGITAL = (GOV, TABLE, CV, KH)  # fictitious: expected values generated with the text
 SCANS = {SCAN: 4.5e6, TB_SCAN: 1.5e6, GOV_ROTATED: 1.5e6, SEED_STAMP: 1.5e6}  # size limits, bytes
 SCAN_DPI = {SCAN: 300, TB_SCAN: 300, GOV_ROTATED: 300, SEED_STAMP: 200}
-PAGE_COUNTS = {SEED: 8, SCAN: 8, GOV: 2, TABLE: 2, CV: 1, KH: 2, TB_SCAN: 1, GOV_ROTATED: 2,
-               SEED_STAMP: 2, TCVN3: 1, VNI: 1}
+PAGE_COUNTS = {
+    SEED: 8,
+    SCAN: 8,
+    GOV: 2,
+    TABLE: 2,
+    CV: 1,
+    KH: 2,
+    TB_SCAN: 1,
+    GOV_ROTATED: 2,
+    SEED_STAMP: 2,
+    TCVN3: 1,
+    VNI: 1,
+}
 A4 = (595.28, 841.89)
 A4_LANDSCAPE = (841.89, 595.28)
 # Page sizes of the scans where not all A4 portrait: the sheet turned sideways is a landscape page.
@@ -326,7 +337,12 @@ def test_stamp_scan_expected_values_are_the_truth_of_its_pages(built: Path) -> N
     assert data["received_stamps"] == truth["received_stamps"]
     # Page 1 cites five documents and names the eight schools; neither page states a figure.
     assert [r["number"] for r in data["references"]] == [
-        "30-QĐ/HVCTQG", "53-QĐ/CTĐ", "625-CV/HVCTQG", "683-QĐ/HVCTQG", "09-QĐi/TW"]
+        "30-QĐ/HVCTQG",
+        "53-QĐ/CTĐ",
+        "625-CV/HVCTQG",
+        "683-QĐ/HVCTQG",
+        "09-QĐi/TW",
+    ]
     assert all(r in truth["references"] for r in data["references"])
     assert data["schools"] == truth["schools"]
     assert data["figures"] == []
