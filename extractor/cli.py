@@ -52,7 +52,24 @@ def build_parser() -> argparse.ArgumentParser:
     add_extraction_options(batch)
 
     commands.add_parser("schema", help="print the JSON Schema of a record")
+    add_plugged_commands(commands)
     return parser
+
+
+def add_plugged_commands(commands: argparse._SubParsersAction) -> None:
+    """Commands that work on a batch's output (review, export, aggregate, serve).
+
+    Each is a module of ``extractor.commands`` with ``add_parser(commands)``, which sets
+    ``run=<function(args) -> int>`` as the parser's default. Those modules import only argparse
+    at module level, so ``extractor --help`` stays fast.
+    """
+    import importlib
+    import pkgutil
+
+    from extractor import commands as package
+
+    for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{package.__name__}.{module.name}").add_parser(commands)
 
 
 BATCH_DESCRIPTION = (
@@ -82,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.OK
         if args.command == "batch":
             return run_batch_command(args)
+        if hasattr(args, "run"):
+            return int(args.run(args))
         return run_extract(args)
     except PatternError as exc:
         return fail(str(exc), ExitCode.PATTERN_ERROR)

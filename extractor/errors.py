@@ -24,6 +24,9 @@ class ExitCode(enum.IntEnum):
     OCR_FAILED = 10
     PATTERN_ERROR = 11
     PAGE_TOO_LARGE = 12
+    NO_STORE = 13
+    UNSAFE_SERVER = 14
+    SERVER_FAILED = 15
     INTERNAL = 70
 
 
@@ -87,6 +90,27 @@ class OcrTimeout(ExtractorError):
 class PageTooLarge(ExtractorError):
     exit_code = ExitCode.PAGE_TOO_LARGE
     reason = "page_too_large"
+
+
+class NoStore(ExtractorError):
+    """The folder given is not the output of a batch (it has no ``store.sqlite``)."""
+
+    exit_code = ExitCode.NO_STORE
+    reason = "no_store"
+
+
+class UnsafeServer(ExtractorError):
+    """A server asked to listen beyond this machine without a token."""
+
+    exit_code = ExitCode.UNSAFE_SERVER
+    reason = "unsafe_server"
+
+
+class ServerFailed(ExtractorError):
+    """A server could not start (the port is taken, the address does not exist)."""
+
+    exit_code = ExitCode.SERVER_FAILED
+    reason = "server_failed"
 
 
 class PatternError(ValueError):
