@@ -30,9 +30,8 @@ from extractor.patterns import load_patterns
 from extractor.pool import Outcome, ProcessPool, Task
 from extractor.progress import Progress
 from extractor.signatures import Signature
-from extractor.store import FileState, Store
+from extractor.store import STORE_NAME, FileState, Store
 
-STORE_NAME = "store.sqlite"
 OUTPUT_NAMES = ("results.jsonl", "errors.jsonl", "summary.json", STORE_NAME)
 PROBE_SECONDS = 120.0
 ASSEMBLE_SECONDS = 60.0

@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from extractor.errors import NoStore
 from extractor.model import Word
+
+STORE_NAME = "store.sqlite"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -167,8 +170,22 @@ class Store:
         for *state, record in rows:
             yield FileState(*state), json.loads(record) if record else None
 
+    def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each done file's path (relative to the archive) and record, in path order."""
+        for state, record in self.outcomes():
+            if record is not None:
+                yield state.path, record
+
     def transaction(self) -> _Transaction:
         return _Transaction(self.connection)
+
+
+def open_store(out_dir: Path) -> Store:
+    """The store of a batch's output folder; ``NoStore`` when ``out_dir`` is not one."""
+    path = out_dir / STORE_NAME
+    if not path.is_file():
+        raise NoStore(str(out_dir), f"not a batch output folder (no {STORE_NAME}; run `extractor batch` first)")
+    return Store(path)
 
 
 class _Transaction:
