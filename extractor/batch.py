@@ -85,6 +85,7 @@ def run_batch(archive: Path, out_dir: Path, options: BatchOptions, progress: Pro
     remove_stale_temporaries(out_dir)
     store = Store(out_dir / STORE_NAME)
     try:
+        store.set_meta("archive", str(archive.resolve()))
         return Batch(archive.resolve(), out_dir, options, progress, store).run()
     finally:
         store.close()
@@ -273,6 +274,7 @@ class Batch:
             "wall_seconds": round(seconds, 3),
             "pages_per_second": round(self.pages_done / seconds, 3) if seconds > 0 else 0.0,
             "workers": self.options.workers,
+            "archive": str(self.archive),
             "extractor_version": __version__,
             "patterns": self.fingerprint,
         }

@@ -5,6 +5,8 @@
   unchanged and whose document was extracted by the same extractor version and patterns.
 - ``documents``: one record per content hash, with the extractor version and the hash of
   ``patterns/`` that produced it; the same PDF found twice is extracted once.
+- ``meta``: facts about the batch (``archive``: the folder it read, so that the review app
+  can render page images from the original PDFs).
 - ``ocr_pages``: OCR words per page-image hash and OCR settings, so that re-extracting after
   a change to ``patterns/`` never re-runs Tesseract.
 
@@ -50,6 +52,10 @@ CREATE TABLE IF NOT EXISTS documents (
     review INTEGER NOT NULL,
     updated_at REAL NOT NULL,
     PRIMARY KEY (sha256, version, patterns)
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ocr_pages (
     image_sha256 TEXT NOT NULL,
@@ -169,6 +175,15 @@ class Store:
         )
         for *state, record in rows:
             yield FileState(*state), json.loads(record) if record else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def meta(self, key: str) -> str | None:
+        """A fact about the batch: ``archive`` is the absolute path of the archive it read."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Each done file's path (relative to the archive) and record, in path order."""
