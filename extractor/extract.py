@@ -6,9 +6,11 @@ Tesseract) for the whole run; ``extract()`` is the one-call API for embedding.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from extractor import __version__
 from extractor.finders import find_fields
@@ -60,3 +62,15 @@ class Extractor:
 def extract(path: str | Path, options: ExtractOptions | None = None) -> Record:
     """Extract one report: ``record = extract("report.pdf"); print(record.to_json())``."""
     return Extractor(options).extract(path)
+
+
+class _CallableModule(ModuleType):
+    """Importing ``extractor.extract`` (for ``Extractor``) makes the package attribute
+    ``extractor.extract`` this module instead of the function, so ``from extractor import
+    extract`` may give either: both are called the same way."""
+
+    def __call__(self, path: str | Path, options: ExtractOptions | None = None) -> Record:
+        return extract(path, options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -7,12 +7,15 @@ and validates the result against ``schema.json`` (JSON Schema 2020-12).
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from extractor import types
 from extractor.fields import Field, Findings, ReviewItem, SchoolEntry
 from extractor.model import TextSource
 
@@ -35,12 +38,69 @@ class SourceInfo:
 
 @dataclass(frozen=True)
 class Record:
-    """One document's extraction; ``data`` is the JSON contract."""
+    """One document's extraction; ``data`` is the JSON contract, the properties its typed view
+    (``record.document.number.value``, ``record.figures[0].classes``; ``extractor.types``)."""
 
     data: dict[str, Any]
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.data, ensure_ascii=False, indent=indent)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A deep copy of ``data``."""
+        return copy.deepcopy(self.data)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], check: bool = True) -> Record:
+        """A record from its JSON data, validated against the schema unless ``check`` is false
+        (``jsonschema.ValidationError`` when it breaks the contract)."""
+        if check:
+            validate(data)
+        return cls(data)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, check: bool = True) -> Record:
+        return cls.from_dict(json.loads(text), check)
+
+    @functools.cached_property
+    def contents(self) -> types.Contents:
+        return types.Contents.from_dict(self.data)
+
+    @property
+    def source(self) -> types.Source:
+        return self.contents.source
+
+    @property
+    def document(self) -> types.Document:
+        return self.contents.document
+
+    @property
+    def references(self) -> tuple[types.Reference, ...]:
+        return self.contents.references
+
+    @property
+    def received_stamps(self) -> tuple[types.ReceivedStamp, ...]:
+        return self.contents.received_stamps
+
+    @property
+    def schools(self) -> tuple[types.School, ...]:
+        return self.contents.schools
+
+    @property
+    def figures(self) -> tuple[types.Figure, ...]:
+        return self.contents.figures
+
+    @property
+    def signatures(self) -> tuple[types.Signature, ...]:
+        return self.contents.source.signatures
+
+    @property
+    def review(self) -> tuple[types.ReviewItem, ...]:
+        return self.contents.review
+
+    def fields(self) -> Iterator[tuple[str, types.Field]]:
+        """Every stated field of the document with its path (``document.signers[0].name``)."""
+        return self.document.fields()
 
 
 def field_json(field: Field | None) -> dict[str, Any] | None:
