@@ -18,10 +18,11 @@ BBox = tuple[float, float, float, float]
 N = TypeVar("N", bound="Node")
 
 
+@dataclass(frozen=True)
 class Node:
     """What every typed piece shares: ``from_dict``/``to_dict`` and the ``extra`` keys."""
 
-    extra: Mapping[str, Any]
+    extra: Mapping[str, Any] = field(default_factory=dict, kw_only=True, hash=False, repr=False)
 
     @classmethod
     def from_dict(cls: type[N], data: Mapping[str, Any]) -> N:
@@ -81,7 +82,6 @@ LISTED = {"load": _load_tuple}
 """Field metadata: a list of plain values (a box, flags) as a tuple."""
 OMIT_NONE = {"omit_none": True}
 """Field metadata: a key the schema does not require and whose value cannot be null."""
-EXTRA: Any = field(default_factory=dict, kw_only=True, hash=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,6 @@ class Field(Node):
     page: int | None
     bbox: BBox | None = field(metadata=LISTED)
     text: str
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,6 @@ class Signer(Node):
     position: Field | None = field(metadata=one(Field))
     capacity: Field | None = field(metadata=one(Field))
     """``KT. Hiệu trưởng``, ``TM. Ban Thường vụ``: on whose behalf the signer signs."""
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,6 @@ class Document(Node):
     subject: Field | None = field(metadata=one(Field))
     signers: tuple[Signer, ...] = field(metadata=many(Signer))
     recipients: tuple[Field, ...] = field(metadata=many(Field))
-    extra: Mapping[str, Any] = EXTRA
 
     def fields(self, prefix: str = "document") -> Iterator[tuple[str, Field]]:
         """Every stated field with its path as review items name it (``document.signers[0].name``)."""
@@ -159,7 +156,6 @@ class Signature(Node):
     text: str | None = None
     confidence: float | None = field(default=None, metadata=OMIT_NONE)
     detail: str | None = None
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -171,7 +167,6 @@ class Source(Node):
     text_source: tuple[str, ...] = field(metadata=LISTED)
     """``text_layer`` or ``ocr``, per page."""
     signatures: tuple[Signature, ...] = field(metadata=many(Signature))
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -185,7 +180,6 @@ class Reference(Node):
     page: int | None
     bbox: BBox | None = field(metadata=LISTED)
     confidence: float
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -199,7 +193,6 @@ class ReceivedStamp(Node):
     page: int | None
     bbox: BBox | None = field(metadata=LISTED)
     confidence: float
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -207,7 +200,6 @@ class Mention(Node):
     text: str
     page: int | None
     bbox: BBox | None = field(metadata=LISTED)
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -219,7 +211,6 @@ class School(Node):
     province: str | None
     score: float
     mentions: tuple[Mention, ...] = field(metadata=many(Mention))
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -238,7 +229,6 @@ class Figure(Node):
     page: int | None
     bbox: BBox | None = field(metadata=LISTED)
     confidence: float
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -247,7 +237,6 @@ class ReviewItem(Node):
     """Where in the record, e.g. ``document.date`` or ``figures[3]``."""
     reason: str
     confidence: float
-    extra: Mapping[str, Any] = EXTRA
 
 
 @dataclass(frozen=True)
@@ -263,4 +252,3 @@ class Contents(Node):
     schools: tuple[School, ...] = field(metadata=many(School))
     figures: tuple[Figure, ...] = field(metadata=many(Figure))
     review: tuple[ReviewItem, ...] = field(metadata=many(ReviewItem))
-    extra: Mapping[str, Any] = EXTRA
