@@ -53,6 +53,15 @@ REQUIRED_PERIODS = ("H1", "H2", "Q", "SCHOOL_YEAR", "YEAR", "ANNUAL")
 TITLE_WORDS = 4
 """The longest type name in words ("Thông tư liên tịch")."""
 REQUIRED_ISSUER = ("unit_start_folded", "decoration")
+REQUIRED_ROLES = (
+    "total_folded",
+    "newly_opened_folded",
+    "carried_over_folded",
+    "course_word_folded",
+    "course_prefix_folded",
+)
+COURSE_COLUMNS = ("id", "name", "patterns")
+COURSE_PATTERN_SEPARATOR = ";"
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,16 @@ class DocumentType:
     state: tuple[str, ...]
     party: tuple[str, ...]
     older: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CourseCategory:
+    """A row of ``course_categories.tsv``: a course and the patterns of its folded labels."""
+
+    id: str
+    name: str
+    patterns: tuple[regex.Pattern[str], ...]
+    """Empty for the one category of labels that name no course (plain totals)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +98,9 @@ class Patterns:
     positions: dict[str, str]
     """Signers' titles by folded key ("pho hieu truong") → as officially written."""
     gazetteer: Gazetteer
+    roles: dict[str, regex.Pattern[str]]
+    """``[figure_roles]`` of regex.toml: total, newly opened, carried over, course words (folded labels)."""
+    course_categories: tuple[CourseCategory, ...]
 
     def starts_unit(self, text: str) -> bool:
         """Whether ``text`` opens an organisation's name ("TRƯỜNG ...", "SỞ ...", "CỤM THI ĐUA ...")."""
@@ -120,7 +142,7 @@ def _load(directory: Path) -> Patterns:
         raise PatternError(f"{directory}: patterns directory not found")
     document_types = tuple(read_document_types(directory / "document_types.tsv"))
     gazetteer = Gazetteer.load(directory)
-    regexes, periods = read_regexes(directory / "regex.toml", document_types)
+    regexes, periods, roles = read_regexes(directory / "regex.toml", document_types)
     return Patterns(
         directory=directory,
         fingerprint=fingerprint(directory),
@@ -133,6 +155,8 @@ def _load(directory: Path) -> Patterns:
         capitalised=tuple(read_lines(directory / "capitalised.txt")) + gazetteer.provinces,
         positions={fold(title): title for title in read_lines(directory / "positions.txt")},
         gazetteer=gazetteer,
+        roles=roles,
+        course_categories=read_course_categories(directory / "course_categories.tsv"),
     )
 
 
@@ -146,6 +170,11 @@ def fingerprint(directory: Path) -> str:
 
 def read_tsv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
     """Rows of a tab-separated file whose first non-comment line is the header ``columns``."""
+    return (cells for _, cells in read_numbered_tsv(path, columns))
+
+
+def read_numbered_tsv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """The rows of ``read_tsv`` with their line numbers, for messages about one entry."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -162,7 +191,7 @@ def read_tsv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
             continue
         if len(cells) > len(columns) or not cells[0]:
             raise PatternError(f"{path}:{number}: expected {len(columns)} tab-separated columns")
-        yield cells + ("",) * (len(columns) - len(cells))
+        yield number, cells + ("",) * (len(columns) - len(cells))
     if not header_seen:
         raise PatternError(f"{path}: empty (no header row)")
 
@@ -201,7 +230,7 @@ def read_lookalikes(path: Path) -> dict[int, str]:
 
 def read_regexes(
     path: Path, document_types: tuple[DocumentType, ...]
-) -> tuple[dict[str, regex.Pattern[str]], dict[str, regex.Pattern[str]]]:
+) -> tuple[dict[str, regex.Pattern[str]], dict[str, regex.Pattern[str]], dict[str, regex.Pattern[str]]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -237,7 +266,30 @@ def read_regexes(
         return compiled
 
     regexes = compile_section("patterns", REQUIRED_PATTERNS) | compile_section("issuer", REQUIRED_ISSUER)
-    return regexes, compile_section("periods", REQUIRED_PERIODS)
+    return regexes, compile_section("periods", REQUIRED_PERIODS), compile_section("figure_roles", REQUIRED_ROLES)
+
+
+def read_course_categories(path: Path) -> tuple[CourseCategory, ...]:
+    """The rows of ``course_categories.tsv`` in order; exactly one has no patterns (labels naming no course)."""
+    categories: list[CourseCategory] = []
+    for number, (category_id, name, cell) in read_numbered_tsv(path, COURSE_COLUMNS):
+        if not name:
+            raise PatternError(f"{path}:{number}: category {category_id!r} has no name")
+        if any(c.id == category_id for c in categories):
+            raise PatternError(f"{path}:{number}: category {category_id!r} is listed twice")
+        compiled = []
+        for source in (part.strip() for part in cell.split(COURSE_PATTERN_SEPARATOR)):
+            if not source:
+                continue
+            try:
+                compiled.append(regex.compile(source))
+            except regex.error as exc:
+                raise PatternError(f"{path}:{number}: pattern {source!r}: {exc}") from None
+        categories.append(CourseCategory(category_id, name, tuple(compiled)))
+    fallbacks = [c.id for c in categories if not c.patterns]
+    if len(fallbacks) != 1:
+        raise PatternError(f"{path}: exactly one category must have no patterns (found {len(fallbacks)})")
+    return tuple(categories)
 
 
 def read_entity_patterns(path: Path) -> Iterator[dict]:
