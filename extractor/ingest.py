@@ -6,6 +6,7 @@ OCRed. The file is opened read-only; nothing is ever written to it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import regex
 
-from extractor import legacy
+from extractor import legacy, ruled_tables
 from extractor.errors import (
     DamagedPdf,
     EmptyFile,
@@ -182,11 +183,15 @@ def read_pages(
 
 
 def usable_text_layer(page: PdfPage, number: int, options: IngestOptions) -> PageWords | None:
-    """The page's text-layer words when they can be trusted, else None (the page needs OCR)."""
+    """The page's text-layer words (and its ruled tables) when they can be trusted, else None
+    (the page needs OCR)."""
     if options.force_ocr:
         return None
     words = text_layer_page(page, number)
-    return words if words is not None and is_usable(words) else None
+    if not is_usable(words):
+        return None
+    tables = ruled_tables.find_tables(page, words.words)
+    return dataclasses.replace(words, tables=tables) if tables else words
 
 
 def page_size(page: PdfPage) -> tuple[float, float]:

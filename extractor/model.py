@@ -53,6 +53,23 @@ class Word:
 
 
 @dataclass(frozen=True, slots=True)
+class TableCell:
+    bbox: BBox
+    """A merged cell spans several columns or rows of the grid."""
+    text: str
+    """The page's words whose centres lie in the cell, as printed (not normalised)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuledTable:
+    """A table drawn with rules on a text-layer page (``ruled_tables``)."""
+
+    bbox: BBox
+    rows: tuple[tuple[TableCell, ...], ...]
+    """Cells sharing a top edge, left to right, rows top to bottom."""
+
+
+@dataclass(frozen=True, slots=True)
 class PageWords:
     """One page as the ingest stage delivers it: words in PDF points, in no particular order."""
 
@@ -64,6 +81,9 @@ class PageWords:
     rotation: int = 0
     """Counter-clockwise quarter turns that made a scanned page upright. Words, ``width`` and
     ``height`` are those of the upright page; ``DocumentText.locate`` turns boxes back."""
+    tables: tuple[RuledTable, ...] = ()
+    """Ruled tables of a text-layer page, top to bottom (OCRed pages have none: their rows are
+    rebuilt from word boxes)."""
 
 
 class Zone(enum.StrEnum):
@@ -115,6 +135,8 @@ class DocumentText:
         self.page_count = len(pages)
         self.page_sizes = {p.number: (p.width, p.height) for p in pages}
         self.rotations = {p.number: p.rotation for p in pages if p.rotation}
+        self.tables = {p.number: p.tables for p in pages if p.tables}
+        """Page number → its ruled tables."""
         self.starts: list[int] = []
         offset = 0
         for line in self.lines:
