@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractor.courses import Courses
-from extractor.facts import Attribution, Fact, Key, Merged, archive_facts, field_value
+from extractor.facts import NEWLY_OPENED, Attribution, Fact, Key, Keyed, Merged, archive_facts, field_value
 from extractor.patterns import Patterns, load_patterns
 
 CARRIED_OVER = "carried_over"
@@ -53,10 +53,13 @@ def attribution_for(patterns: Patterns) -> Attribution:
 def check_document(record: dict[str, Any], patterns: Patterns | None = None) -> list[CheckFailure]:
     """Every failed check among the figures of one record."""
     attribution = attribution_for(patterns or load_patterns())
+    keyed = attribution.keyed(record)
+    sha256 = record["source"]["sha256"]
+    courses = attribution.courses
     return [
-        *students_below_classes(record),
-        *total_mismatches(record, attribution),
-        *carried_plus_new(record, attribution),
+        *students_below_classes(keyed, sha256),
+        *total_mismatches(keyed, sha256, courses),
+        *carried_plus_new(keyed, sha256, courses),
     ]
 
 
@@ -74,15 +77,14 @@ def archive_failures(merged: dict[Key, Merged], records: dict[str, dict[str, Any
 # -- one document ---------------------------------------------------------------------------
 
 
-def students_below_classes(record: dict[str, Any]) -> Iterable[CheckFailure]:
-    sha256 = record["source"]["sha256"]
-    for index, figure in enumerate(record.get("figures", [])):
-        students = figure.get("students")
-        if students is not None and students < figure["classes"]:
+def students_below_classes(keyed: list[Keyed], sha256: str) -> Iterable[CheckFailure]:
+    for item in keyed:
+        classes, students = item.figure["classes"], item.figure.get("students")
+        if students is not None and students < classes:
             yield CheckFailure(
                 "students_below_classes",
-                f"figures[{index}] counts {figure['classes']} classes but only {students} students",
-                (f"figures[{index}]",),
+                f"{item.path} counts {classes} classes but only {students} students",
+                (item.path,),
                 sha256,
             )
 
@@ -101,22 +103,20 @@ class Group:
         return [path for path, _, _ in self.items]
 
 
-def item(index: int, figure: dict[str, Any]) -> tuple[str, int, int | None]:
-    return f"figures[{index}]", figure["classes"], figure.get("students")
+def entry(item: Keyed) -> tuple[str, int, int | None]:
+    return item.path, item.figure["classes"], item.figure.get("students")
 
 
-def total_mismatches(record: dict[str, Any], attribution: Attribution) -> Iterable[CheckFailure]:
-    courses = attribution.courses
+def total_mismatches(keyed: list[Keyed], sha256: str, courses: Courses) -> Iterable[CheckFailure]:
     totals: dict[tuple, list[tuple[str, int, int | None]]] = {}
     rows: dict[tuple, dict[str, Group]] = {}
-    issuer_school = attribution.issuer_school(record)
-    for index, figure in enumerate(record.get("figures", [])):
-        key, _ = attribution.key(record, figure, issuer_school)
+    for item in keyed:
+        figure, key = item.figure, item.key
         group = (key.period, key.kind, key.category)
         if figure.get("school") and courses.names_school(figure.get("label") or ""):
-            rows.setdefault(group, {}).setdefault(figure["school"], Group([])).items.append(item(index, figure))
-        elif courses.is_total(figure):
-            totals.setdefault(group, []).append(item(index, figure))
+            rows.setdefault(group, {}).setdefault(figure["school"], Group([])).items.append(entry(item))
+        elif not figure.get("school") and courses.is_total(figure):
+            totals.setdefault(group, []).append(entry(item))
     for group, stated in totals.items():
         schools = rows.get(group, {})
         if len(schools) < 2:
@@ -130,26 +130,24 @@ def total_mismatches(record: dict[str, Any], attribution: Attribution) -> Iterab
                     f"{path} states a total of {amount(classes, students)} ({describe(group)}) but the "
                     f"{len(schools)} schools' rows add up to {amount(*summed)} ({', '.join(row_paths)})",
                     (path, *row_paths),
-                    record["source"]["sha256"],
+                    sha256,
                 )
 
 
-def carried_plus_new(record: dict[str, Any], attribution: Attribution) -> Iterable[CheckFailure]:
-    courses = attribution.courses
+def carried_plus_new(keyed: list[Keyed], sha256: str, courses: Courses) -> Iterable[CheckFailure]:
     parts: dict[tuple, dict[str, Group]] = {}
-    issuer_school = attribution.issuer_school(record)
-    for index, figure in enumerate(record.get("figures", [])):
-        key, _ = attribution.key(record, figure, issuer_school)
+    for item in keyed:
+        figure, key = item.figure, item.key
         if courses.is_carried_over(figure):
             role = CARRIED_OVER
-        elif courses.is_newly_opened(figure):
+        elif key.kind == NEWLY_OPENED:
             role = "new"
         elif figure["kind"] == "result":
             role = "total" if courses.is_total(figure) else "done"
         else:
             continue
         group = (key.school or key.reporter, key.period, key.category)
-        parts.setdefault(group, {}).setdefault(role, Group([])).items.append(item(index, figure))
+        parts.setdefault(group, {}).setdefault(role, Group([])).items.append(entry(item))
     for (who, period, category), roles in parts.items():
         if "total" in roles:
             roles["done"] = roles.pop("total")
@@ -168,7 +166,7 @@ def carried_plus_new(record: dict[str, Any], attribution: Attribution) -> Iterab
             f"{amount(*new)} = {amount(*expected)}, but the period's classes are stated as {stated} "
             f"({', '.join(paths)})",
             paths,
-            record["source"]["sha256"],
+            sha256,
         )
 
 

@@ -8,8 +8,9 @@ were newly opened ("mở mới") is kept apart as ``newly_opened``: those are pa
 run in the period, and adding both would count them twice.
 
 Within one document the figures of one fact are added up ("Chuyên viên" and "Chuyên viên
-chính" in one category), except that a value repeated is counted once: a total stated in the
-text and again in a table is one statement. Across documents a fact is not added: a school's
+chính" in one category), except that a value repeated is counted once (a figure stated in the
+text and again in a table is one statement), and that a figure whose label says it is a total
+("Tổng cộng", "tổng số") is the fact by itself. Across documents a fact is not added: a school's
 own report and its cluster's table state the same fact, and ``merge`` keeps one of them.
 """
 
@@ -40,25 +41,39 @@ class Key:
 class Fact:
     key: Key
     category_name: str
-    classes: int
-    students: int | None
     document: str
     """The sha256 of the document that states it."""
-    figures: list[str] = field(default_factory=list)
-    """Record paths of the figures ("figures[3]")."""
-    values: set[tuple[int, int | None]] = field(default_factory=set)
     own_report: bool = False
     """Stated by the school itself (its issuer)."""
     date: str = ""
+    figures: list[str] = field(default_factory=list)
+    """Record paths of the figures ("figures[3]")."""
+    parts: dict[tuple[int, int | None], None] = field(default_factory=dict)
+    """Distinct values of the figures, in order (a value repeated is one statement)."""
+    stated_total: tuple[int, int | None] | None = None
+    """The first value whose label says it is a total ("Tổng cộng"): the fact, whatever the parts."""
 
-    def add(self, path: str, classes: int, students: int | None) -> None:
+    def add(self, path: str, classes: int, students: int | None, is_total: bool) -> None:
         self.figures.append(path)
-        if (classes, students) in self.values:
-            return
-        self.values.add((classes, students))
-        self.classes += classes
-        if students is not None:
-            self.students = (self.students or 0) + students
+        self.parts[classes, students] = None
+        if is_total and self.stated_total is None:
+            self.stated_total = (classes, students)
+
+    @property
+    def value(self) -> tuple[int, int | None]:
+        """Classes, and students when stated (a part without students adds none)."""
+        if self.stated_total:
+            return self.stated_total
+        students = [s for _, s in self.parts if s is not None]
+        return sum(c for c, _ in self.parts), sum(students) if students else None
+
+    @property
+    def classes(self) -> int:
+        return self.value[0]
+
+    @property
+    def students(self) -> int | None:
+        return self.value[1]
 
 
 class Attribution:
@@ -75,12 +90,27 @@ class Attribution:
         school = self.courses.patterns.gazetteer.match_school(issuer).school
         return school.name if school else None
 
-    def key(self, record: dict[str, Any], figure: dict[str, Any], issuer_school: str | None) -> tuple[Key, Category]:
-        category = self.courses.categorise(figure.get("label"))
-        school = figure.get("school") or issuer_school
-        reporter = None if school else field_value(record["document"].get("issuer"))
-        kind = NEWLY_OPENED if self.courses.is_newly_opened(figure) else figure["kind"]
-        return Key(school, reporter, figure.get("period"), kind, category.id), category
+    def keyed(self, record: dict[str, Any]) -> list[Keyed]:
+        """Each figure of ``record`` with the fact it belongs to."""
+        issuer = field_value(record["document"].get("issuer"))
+        issuer_school = self.issuer_school(record)
+        keyed = []
+        for index, figure in enumerate(record.get("figures", [])):
+            category = self.courses.categorise(figure.get("label"))
+            school = figure.get("school") or issuer_school
+            kind = NEWLY_OPENED if self.courses.is_newly_opened(figure) else figure["kind"]
+            key = Key(school, None if school else issuer, figure.get("period"), kind, category.id)
+            keyed.append(Keyed(f"figures[{index}]", figure, key, category, issuer_school))
+        return keyed
+
+
+@dataclass(frozen=True)
+class Keyed:
+    path: str
+    figure: dict[str, Any]
+    key: Key
+    category: Category
+    issuer_school: str | None
 
 
 def field_value(entry: dict[str, Any] | None) -> Any:
@@ -90,16 +120,15 @@ def field_value(entry: dict[str, Any] | None) -> Any:
 def document_facts(record: dict[str, Any], attribution: Attribution) -> dict[Key, Fact]:
     """The facts one record states, by key."""
     sha256 = record["source"]["sha256"]
-    issuer_school = attribution.issuer_school(record)
     date = field_value(record["document"].get("date")) or ""
     facts: dict[Key, Fact] = {}
-    for index, figure in enumerate(record.get("figures", [])):
-        key, category = attribution.key(record, figure, issuer_school)
-        fact = facts.get(key)
+    for item in attribution.keyed(record):
+        fact = facts.get(item.key)
         if fact is None:
-            own = issuer_school is not None and key.school == issuer_school
-            fact = facts[key] = Fact(key, category.name, 0, None, sha256, own_report=own, date=date)
-        fact.add(f"figures[{index}]", figure["classes"], figure.get("students"))
+            own = item.issuer_school is not None and item.key.school == item.issuer_school
+            fact = facts[item.key] = Fact(item.key, item.category.name, sha256, own_report=own, date=date)
+        is_total = attribution.courses.is_total(item.figure)
+        fact.add(item.path, item.figure["classes"], item.figure.get("students"), is_total)
     return facts
 
 
@@ -111,7 +140,7 @@ class Merged:
     others: tuple[Fact, ...]
 
     def disagreeing(self) -> tuple[Fact, ...]:
-        return tuple(f for f in self.others if (f.classes, f.students) != (self.kept.classes, self.kept.students))
+        return tuple(f for f in self.others if f.value != self.kept.value)
 
 
 def merge(per_document: Iterable[dict[Key, Fact]]) -> dict[Key, Merged]:
