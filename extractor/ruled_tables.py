@@ -3,8 +3,9 @@
 The lines come from pdfium's path objects (the page is already open for its text); pdfplumber's
 table finder (snap and join the edges, intersect them, cells from intersections, tables from
 touching cells) turns them into cells. pdfplumber's own page parse (pdfminer, ~60 ms a page) is
-never run: a page costs one look at the bounds of its path objects, and only a page with enough
-horizontal and vertical rules has its path segments read and pdfplumber's table module loaded.
+never run: a page costs one look at the bounds of its path objects; only a page with enough
+horizontal and vertical rules has its path segments read, and only rules that make a grid (one
+crossing three others) load pdfplumber's table module.
 
 Each cell carries its box (a merged cell spans several columns or rows) and the text of the
 page's words whose centres lie in it. Reading the rows (headers, counts, schools) is the
@@ -40,6 +41,8 @@ SNAP = JOIN = INTERSECTION = 3.0
 """pdfplumber's default tolerances."""
 MIN_EDGE = 3.0
 MIN_CELLS = 2
+MIN_CROSSED = 3
+"""A rule that crosses this many rules the other way makes at least two cells."""
 
 
 def find_tables(page: PdfPage, words: Sequence[Word]) -> tuple[RuledTable, ...]:
@@ -50,6 +53,8 @@ def find_tables(page: PdfPage, words: Sequence[Word]) -> tuple[RuledTable, ...]:
     if not has_rules(paths):
         return ()
     edges = [edge for path, matrix in paths for edge in path_edges(path, matrix, height)]
+    if not is_grid(edges):
+        return ()
     return tuple(
         RuledTable(bbox, rows)
         for bbox, rows in (table_rows(cells, words) for cells in cell_groups(edges))
@@ -121,6 +126,45 @@ def has_rules(paths: list[tuple[Any, Matrix]]) -> bool:
         if horizontal >= MIN_HORIZONTAL and vertical >= MIN_VERTICAL:
             return True
     return False
+
+
+def is_grid(edges: list[Edge]) -> bool:
+    """Some rule crosses at least three rules the other way (two cells side by side or one
+    above the other): separate boxes (stamps, frames) are not a table. Rules are first joined
+    as pdfplumber joins them (a table drawn cell by cell has its rules in pieces)."""
+    horizontal, vertical = joined(edges, "h"), joined(edges, "v")
+    return any(
+        sum(
+            1
+            for position, start, end in across
+            if start - SNAP <= at <= end + SNAP and low - SNAP <= position <= high + SNAP
+        )
+        >= MIN_CROSSED
+        for lines, across in ((vertical, horizontal), (horizontal, vertical))
+        for at, low, high in lines
+    )
+
+
+def joined(edges: list[Edge], orientation: str) -> list[tuple[float, float, float]]:
+    """``(position, start, end)`` of the rules one way: pieces within the snapping tolerance of
+    one another are one line (both sides of a thin filled bar too), touching pieces one rule."""
+    position, start, end = ("top", "x0", "x1") if orientation == "h" else ("x0", "top", "bottom")
+    pieces = sorted((e[position], e[start], e[end]) for e in edges if e["orientation"] == orientation)
+    lines: list[list[tuple[float, float, float]]] = []
+    for piece in pieces:
+        if lines and piece[0] - lines[-1][-1][0] <= SNAP:
+            lines[-1].append(piece)
+        else:
+            lines.append([piece])
+    rules = []
+    for line in lines:
+        at = line[0][0]
+        for _, low, high in sorted(line, key=lambda piece: piece[1]):
+            if rules and rules[-1][0] == at and low <= rules[-1][2] + JOIN:
+                rules[-1] = (at, rules[-1][1], max(rules[-1][2], high))
+            else:
+                rules.append((at, low, high))
+    return rules
 
 
 def path_edges(obj: Any, matrix: Matrix, page_height: float) -> Iterator[Edge]:

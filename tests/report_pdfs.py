@@ -1,0 +1,197 @@
+"""Born-digital reports built with fpdf2 at test time: a cluster report with a hard ruled table,
+an e-office notice whose number and day are left blank for the signing software to stamp."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import TableCellFillMode, VAlign
+from fpdf.fonts import FontFace
+
+from tests.signing import FONTS
+
+FONT_SIZE = 13
+LINE = 18
+LEFT = 70
+
+
+def new_pdf() -> FPDF:
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_margins(LEFT, 56, 50)
+    pdf.set_auto_page_break(True, margin=56)
+    font = next(font for font in FONTS if font.exists())
+    pdf.add_font("serif", fname=str(font))
+    pdf.add_font("serif", style="B", fname=str(font))
+    pdf.set_font("serif", size=FONT_SIZE)
+    pdf.set_creation_date(dt.datetime(2024, 7, 10, tzinfo=dt.UTC))
+    pdf.add_page()
+    return pdf
+
+
+def header(pdf: FPDF, left: Sequence[str], right: Sequence[str], number: str, place_date: str) -> None:
+    """Issuer (left) and motto (right) blocks, the number under the issuer, the place and
+    date under the motto."""
+    top = pdf.get_y()
+    for index, text in enumerate(left):
+        pdf.set_xy(LEFT, top + index * LINE)
+        pdf.cell(220, LINE, text, align="C")
+    for index, text in enumerate(right):
+        pdf.set_xy(300, top + index * LINE)
+        pdf.cell(245, LINE, text, align="C")
+    below = top + max(len(left), len(right)) * LINE + 8
+    pdf.set_xy(LEFT, below)
+    pdf.cell(220, LINE, number, align="C")
+    pdf.set_xy(300, below)
+    pdf.cell(245, LINE, place_date, align="C")
+    pdf.set_xy(LEFT, below + 2 * LINE)
+
+
+def title(pdf: FPDF, name: str, subject: str) -> None:
+    pdf.set_font("serif", "B", 14)
+    pdf.cell(0, LINE, name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("serif", size=FONT_SIZE)
+    pdf.cell(0, LINE, subject, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+
+
+def paragraphs(pdf: FPDF, texts: Sequence[str]) -> None:
+    for text in texts:
+        pdf.multi_cell(0, LINE, "      " + text, new_x="LMARGIN", new_y="NEXT")
+
+
+def closing(pdf: FPDF, recipients: Sequence[str], capacity: Sequence[str], signer: str) -> None:
+    pdf.ln(10)
+    top = pdf.get_y()
+    for index, text in enumerate(["Nơi nhận:", *recipients]):
+        pdf.set_xy(LEFT, top + index * 15)
+        pdf.cell(200, 15, text)
+    for index, text in enumerate(capacity):
+        pdf.set_xy(320, top + index * LINE)
+        pdf.cell(220, LINE, text, align="C")
+    pdf.set_xy(320, top + (len(capacity) + 4) * LINE)
+    pdf.cell(220, LINE, signer, align="C")
+
+
+# --- A cluster report with a hard table ---------------------------------------------------------
+
+TABLE_SCHOOLS = (
+    # (TT, printed name, canonical name, classes, students or "")
+    ("1", "Trường Chính trị tỉnh Hải Dương", "Trường Chính trị tỉnh Hải Dương", "18", "1.012"),
+    (
+        "2",
+        "Trường Chính trị Nguyễn Văn Linh tỉnh Hưng Yên",
+        "Trường Chính trị Nguyễn Văn Linh tỉnh Hưng Yên",
+        "26",
+        "1.685",
+    ),
+    ("3", "Trường Chính trị tỉnh Thái Bình", "Trường Chính trị tỉnh Thái Bình", "31", ""),
+    ("4", "Trường Chính trị Trường Chinh tỉnh Nam Định", "Trường Chính trị Trường Chinh tỉnh Nam Định", "12", "640"),
+    ("5", "Trường Chính trị Hà Nam", "Trường Chính trị tỉnh Hà Nam", "22", "1.250"),
+)
+TABLE_TOTAL = ("", "Tổng cộng", None, "109", "4.587")
+TABLE_WIDTHS = (36, 170, 70, 90, 89)
+"""TT | Trường | Số lượng: Lớp | Học viên | Ghi chú (455 points, the text width)."""
+
+
+def table_report(path: Path, intro_lines: int = 22, repeat_header: bool = False) -> Path:
+    """A cluster report whose ruled table has a two-row header ("Số lượng" over "Lớp | Học
+    viên", "TT" and "Trường" over both rows), school names over two lines of their cell, an
+    empty students cell, a total row with an empty TT cell, and goes on over page 2 without
+    repeating its header (unless ``repeat_header``). ``intro_lines`` of text before it decide
+    where the page breaks."""
+    pdf = new_pdf()
+    header(
+        pdf,
+        ["HỌC VIỆN CHÍNH TRỊ QUỐC GIA", "HỒ CHÍ MINH", "CỤM THI ĐUA SỐ 2"],
+        ["ĐẢNG CỘNG SẢN VIỆT NAM"],
+        "Số 05-BC/CTĐ",
+        "Hải Dương, ngày 10 tháng 7 năm 2024",
+    )
+    title(pdf, "BÁO CÁO", "kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2024")
+    filler = "Các trường trong Cụm tiếp tục đổi mới nội dung, phương pháp giảng dạy gắn với thực tiễn."
+    paragraphs(pdf, [filler] * (intro_lines // 2))
+    paragraphs(pdf, ["Trong 6 tháng đầu năm 2024, kết quả mở lớp của các trường trong Cụm như sau:"])
+    rows = [(tt, printed, classes, students, "") for tt, printed, _, classes, students in TABLE_SCHOOLS]
+    rows.append(TABLE_TOTAL[:2] + TABLE_TOTAL[3:] + ("",))
+    draw_table(pdf, rows, repeat_header)
+    paragraphs(pdf, ["Các trường đã hoàn thành kế hoạch đào tạo 6 tháng đầu năm 2024 đúng tiến độ."])
+    closing(pdf, ["- Như trên,", "- Lưu VT."], ["TM. CỤM THI ĐUA", "CỤM TRƯỞNG"], "Nguyễn Văn Hùng")
+    pdf.output(str(path))
+    return path
+
+
+def draw_table(pdf: FPDF, rows: Sequence[Sequence[str]], repeat_header: bool) -> None:
+    pdf.ln(4)
+    with pdf.table(
+        col_widths=TABLE_WIDTHS,
+        width=sum(TABLE_WIDTHS),
+        align="LEFT",
+        line_height=16,
+        num_heading_rows=2,
+        repeat_headings=int(repeat_header),
+        headings_style=FontFace(emphasis="BOLD", fill_color=None),
+        cell_fill_mode=TableCellFillMode.NONE,
+        v_align=VAlign.M,
+        text_align=("CENTER", "LEFT", "CENTER", "CENTER", "LEFT"),
+    ) as table:
+        first = table.row()
+        first.cell("TT", rowspan=2, align="CENTER")
+        first.cell("Trường", rowspan=2, align="CENTER")
+        first.cell("Số lượng", colspan=2, align="CENTER")
+        first.cell("Ghi chú", rowspan=2, align="CENTER")
+        second = table.row()
+        second.cell("Lớp", align="CENTER")
+        second.cell("Học viên", align="CENTER")
+        for values in rows:
+            row = table.row()
+            for value in values:
+                row.cell(value)
+    pdf.ln(6)
+
+
+def drawn_grid_report(path: Path, rules: str) -> Path:
+    """A one-page report whose table is drawn rule by rule, as office suites export them:
+    ``rules`` is "lines" (stroked lines) or "bars" (thin filled rectangles)."""
+    pdf = new_pdf()
+    header(
+        pdf,
+        ["TỈNH ỦY NINH BÌNH", "TRƯỜNG CHÍNH TRỊ"],
+        ["ĐẢNG CỘNG SẢN VIỆT NAM"],
+        "Số 11-BC/TCT",
+        "Ninh Bình, ngày 02 tháng 12 năm 2024",
+    )
+    title(pdf, "BÁO CÁO", "kết quả đào tạo năm 2024")
+    paragraphs(pdf, ["Năm 2024, Nhà trường mở các lớp sau:"])
+    rows = [
+        ("Loại lớp", "Số lớp", "Số học viên"),
+        ("Trung cấp lý luận chính trị", "9", "630"),
+        ("Bồi dưỡng chuyên viên", "4", "1.120"),
+    ]
+    widths, height, top = (250, 90, 115), 22, pdf.get_y() + 6
+    for index, row in enumerate(rows):
+        x = LEFT
+        for width, text in zip(widths, row, strict=True):
+            pdf.set_xy(x + 4, top + index * height)
+            pdf.cell(width - 8, height, text)
+            x += width
+    xs = [LEFT + sum(widths[:i]) for i in range(len(widths) + 1)]
+    ys = [top + i * height for i in range(len(rows) + 1)]
+    for y in ys:
+        rule(pdf, rules, xs[0], y, xs[-1], y)
+    for x in xs:
+        rule(pdf, rules, x, ys[0], x, ys[-1])
+    pdf.set_xy(LEFT, ys[-1] + 10)
+    paragraphs(pdf, ["Các lớp đều kết thúc đúng kế hoạch."])
+    closing(pdf, ["- Lưu VT."], ["HIỆU TRƯỞNG"], "Trần Văn Nam")
+    pdf.output(str(path))
+    return path
+
+
+def rule(pdf: FPDF, rules: str, x0: float, y0: float, x1: float, y1: float) -> None:
+    if rules == "lines":
+        pdf.line(x0, y0, x1, y1)
+    else:
+        pdf.rect(x0 - 0.25, y0 - 0.25, x1 - x0 + 0.5, y1 - y0 + 0.5, style="F")
