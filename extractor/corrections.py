@@ -203,7 +203,7 @@ class Corrections:
             current = self.version(document, item)
             if current != version:
                 raise Conflict(self.conflict_message(document, item, version, current))
-            effective, _ = self._corrected(record)
+            effective, _ = self.effective(record)
             anchor = anchor_of(record, item)
             for edit in edits:
                 old = _read(effective, item, edit.path)
@@ -227,18 +227,19 @@ class Corrections:
 
     def apply(self, record: dict[str, Any]) -> dict[str, Any]:
         """The corrected copy of ``record`` with ``review_status`` (see the module docstring)."""
-        corrected, statuses = self._corrected(record)
+        corrected, statuses = self.effective(record)
         return _finish(record, corrected, statuses)
 
     def statuses(self, record: dict[str, Any]) -> dict[str, str]:
         """The review status of every item of ``record``, by its path in ``record``."""
-        return self._corrected(record)[1]
+        return self.effective(record)[1]
 
-    def _corrected(self, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-        """The record with corrected values and confirmed confidences, nothing removed yet."""
+    def effective(self, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """The record with corrected values and confirmed confidences, nothing removed yet, and the
+        status of every item by its path in ``record`` (what the review pages show)."""
         corrected = copy.deepcopy(record)
         statuses = {path: "auto" for path in item_paths(record)}
-        for item, entries in self._effective(record["source"]["sha256"]).items():
+        for item, entries in self._current_entries(record["source"]["sha256"]).items():
             path = self._relocate(record, item, entries)
             if path is None:
                 continue
@@ -252,7 +253,7 @@ class Corrections:
                     _confirm(corrected, path)
         return corrected, statuses
 
-    def _effective(self, document: str) -> dict[str, list[Entry]]:
+    def _current_entries(self, document: str) -> dict[str, list[Entry]]:
         """Per item, the entries since its last ``reverted`` (an empty list after a revert)."""
         items: dict[str, list[Entry]] = {}
         for entry in self.entries(document):
@@ -264,8 +265,8 @@ class Corrections:
 
     def _relocate(self, record: dict[str, Any], item: str, entries: list[Entry]) -> str | None:
         anchor = entries[0].anchor
-        if anchor is None or (_exists(record, item) and anchor_of(record, item) == anchor):
-            return item if _exists(record, item) else None
+        if anchor is None or (exists(record, item) and anchor_of(record, item) == anchor):
+            return item if exists(record, item) else None
         base = item.split("[")[0]
         for index in range(len(_list(record, base))):
             if anchor_of(record, f"{base}[{index}]") == anchor:
@@ -379,7 +380,7 @@ def check_edit(record: dict[str, Any], item: str, edit: Edit) -> None:
         raise InvalidCorrection(f"{edit.path}: not part of {item}")
     if edit.action not in ACTIONS:
         raise InvalidCorrection(f"{edit.path}: unknown action {edit.action!r}")
-    if not _exists(record, item):
+    if not exists(record, item):
         raise InvalidCorrection(f"{item}: no such item in this document")
     if target.part is not None and edit.action not in ("corrected", "reverted"):
         raise InvalidCorrection(f"{edit.path}: a part can only be corrected; accept or reject {item}")
@@ -424,7 +425,7 @@ def _container(record: dict[str, Any], item: str) -> tuple[Any, str | int]:
     return record["document"], item.split(".", 1)[1]
 
 
-def _exists(record: dict[str, Any], item: str) -> bool:
+def exists(record: dict[str, Any], item: str) -> bool:
     try:
         container, key = _container(record, item)
         container[key]
@@ -455,7 +456,7 @@ def anchor_of(record: dict[str, Any], item: str) -> str | None:
 
 def _read(record: dict[str, Any], item: str, path: str) -> Any:
     """The current value at ``path`` (a field's value, an item's part, a school's name)."""
-    if not _exists(record, item):
+    if not exists(record, item):
         return None
     value = _get(record, item)
     target = parse_path(path)
