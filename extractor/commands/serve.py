@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 DESCRIPTION = (
@@ -49,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
     limits = Limits(int(args.max_upload_mb * 2**20), args.max_pages)
     app = create_app(args.out_dir, extract_options(args, args.page_timeout), limits)
     sock = bind(args.host, args.port)
-    serve(Guard(token, is_loopback(args.host)).wrap(app), sock, url_of(sock, args.host, token, "/docs"), False)
+    with contextlib.suppress(KeyboardInterrupt):
+        # uvicorn stops on Ctrl-C, then raises the signal again for the default handler
+        serve(Guard(token, is_loopback(args.host)).wrap(app), sock, url_of(sock, args.host, token, "/docs"), False)
     return ExitCode.OK
 
 
