@@ -6,8 +6,10 @@ reason, location, whether the signed bytes are still intact and whether they rea
 the file. Trust is not checked (a Vietnamese CA or a self-signed certificate is not trusted
 here): integrity is what the record reports.
 
-``read_widget_texts`` reads the text that signature widgets draw (e-office systems stamp the
-number and the day there, leaving the page's "Số:   /TB-UBND" blank) with pdfium.
+``read_widget_texts`` reads, with pdfium, the text that annotations draw over the pages of a
+document with a form (a signed one): e-office systems stamp the number and the day into the
+signature widget, a filled text field or a free-text note, leaving the page's "Số:   /TB-UBND"
+and "ngày   tháng 01" blank.
 
 Vietnamese signing software writes the CMS ``signingTime`` as local wall-clock time labelled
 UTC, seven hours off; ``signed_at`` follows ``/M`` and the disagreement is flagged.
@@ -42,6 +44,9 @@ SAME_SIGNING = dt.timedelta(minutes=2)
 """An appearance whose wall-clock time is this close to a dictionary's is the same signature."""
 WORD = regex.compile(r"\S+")
 DETAIL_LENGTH = 200
+STAMPED_WORD_CONFIDENCE = 0.9
+"""Words an annotation draws over the page: exact text, but placed by software at signing, not
+printed in the document, so the fields made of them are a little less sure."""
 
 # Flags: reason codes a signature carries; each becomes a review item of the record.
 SIGNING_TIMES_DISAGREE = "signing_times_disagree"
@@ -107,11 +112,12 @@ class Signature:
 
 @dataclass(frozen=True)
 class WidgetText:
-    """The text a signature widget's appearance shows, on its page."""
+    """The text an annotation's appearance shows (a signature widget's, a filled field's, a
+    free-text note's), on its page."""
 
     page: int
     bbox: BBox
-    """The widget's rectangle in PDF points, origin top-left."""
+    """The annotation's rectangle in PDF points, origin top-left."""
     field: str | None
     text: str
     """Lines joined by newlines."""
@@ -351,7 +357,8 @@ def flag_modifications(signatures: list[Signature]) -> list[Signature]:
 
 
 def read_widget_texts(path: Path) -> list[WidgetText]:
-    """The text of every signature widget's normal appearance, page by page; [] when none."""
+    """The text of the normal appearance of every widget, free-text and stamp annotation of a
+    document with a form, page by page; [] when none (a document without a form costs one open)."""
     import pypdfium2 as pdfium
 
     try:
@@ -411,13 +418,13 @@ class Widget:
 
 
 def page_widget_texts(document: PdfDocument, index: int) -> list[WidgetText]:
-    """Flattening draws the widgets into the page (in memory only): the characters that appear
-    after the page's own, inside a widget's rectangle, are that widget's."""
+    """Flattening draws the annotations into the page (in memory only): the characters that
+    appear after the page's own, inside an annotation's rectangle, are that annotation's."""
     import pypdfium2.raw as pdfium_c
 
     page = document[index]
     try:
-        widgets = signature_widgets(document, page)
+        widgets = annotation_boxes(document, page, signatures_only=False)
         height = page.get_height()
         if not widgets:
             return []
@@ -438,24 +445,36 @@ def page_widget_texts(document: PdfDocument, index: int) -> list[WidgetText]:
             textpage.close()
     finally:
         page.close()
-    return [widget_text(index + 1, widget, words, height) for widget in widgets]
+    texts = (widget_text(index + 1, widget, words, height) for widget in widgets)
+    return [text for text in texts if text.words]
 
 
 def signature_widgets(document: PdfDocument, page: Any) -> list[Widget]:
+    return annotation_boxes(document, page, signatures_only=True)
+
+
+def annotation_boxes(document: PdfDocument, page: Any, signatures_only: bool) -> list[Widget]:
+    """Signature widgets; or every annotation that may show stamped text: widgets of any
+    field, free-text notes and rubber stamps."""
     import pypdfium2.raw as pdfium_c
 
     form = document.formenv.raw
+    shown = (pdfium_c.FPDF_ANNOT_FREETEXT, pdfium_c.FPDF_ANNOT_STAMP)
     widgets = []
     for position in range(pdfium_c.FPDFPage_GetAnnotCount(page)):
         annot = pdfium_c.FPDFPage_GetAnnot(page, position)
         try:
-            if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_WIDGET:
-                continue
-            if pdfium_c.FPDFAnnot_GetFormFieldType(form, annot) != pdfium_c.FPDF_FORMFIELD_SIGNATURE:
+            subtype = pdfium_c.FPDFAnnot_GetSubtype(annot)
+            if subtype == pdfium_c.FPDF_ANNOT_WIDGET:
+                signature = pdfium_c.FPDFAnnot_GetFormFieldType(form, annot) == pdfium_c.FPDF_FORMFIELD_SIGNATURE
+                if signatures_only and not signature:
+                    continue
+            elif signatures_only or subtype not in shown:
                 continue
             rect = pdfium_c.FS_RECTF()
             if pdfium_c.FPDFAnnot_GetRect(annot, rect) and rect.right > rect.left and rect.top > rect.bottom:
-                widgets.append(Widget(field_name(form, annot), (rect.left, rect.bottom, rect.right, rect.top)))
+                name = field_name(form, annot) if subtype == pdfium_c.FPDF_ANNOT_WIDGET else None
+                widgets.append(Widget(name, (rect.left, rect.bottom, rect.right, rect.top)))
         finally:
             pdfium_c.FPDFPage_CloseAnnot(annot)
     return widgets
@@ -489,7 +508,7 @@ def drawn_words(textpage: PdfTextPage, start: int, height: float) -> list[tuple[
             left, top = rect.left, rect.top
             pdfium_c.FPDFText_GetLooseCharBox(raw, offset + match.end() - 1, rect)
             box = (left, height - top, rect.right, height - rect.bottom)
-            words.append((Word(match.group(), box, 1.0), line_number))
+            words.append((Word(match.group(), box, STAMPED_WORD_CONFIDENCE), line_number))
         offset += len(line) + 1
         line_number += 1
     return words
@@ -512,8 +531,8 @@ def contains(outer: BBox, inner: BBox, slack: float = 1.0) -> bool:
 
 
 def with_widget_words(pages: Sequence[PageWords], widgets: Sequence[WidgetText]) -> tuple[PageWords, ...]:
-    """Text-layer pages with the words their signature widgets draw (an OCRed page already has
-    them: rendering draws the widgets)."""
+    """Text-layer pages with the words their annotations draw (an OCRed page already has them:
+    rendering draws the annotations)."""
     extra: dict[int, list[Word]] = defaultdict(list)
     for widget in widgets:
         extra[widget.page].extend(widget.words)

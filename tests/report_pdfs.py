@@ -195,3 +195,34 @@ def rule(pdf: FPDF, rules: str, x0: float, y0: float, x1: float, y1: float) -> N
         pdf.line(x0, y0, x1, y1)
     else:
         pdf.rect(x0 - 0.25, y0 - 0.25, x1 - x0 + 0.5, y1 - y0 + 0.5, style="F")
+
+
+# --- An e-office notice: the number and the day are left for the signing software -------------
+
+NOTICE_NUMBER_LINE = "Số:            /TB-UBND"
+NOTICE_DATE_LINE = "Hải Dương, ngày          tháng 01 năm 2025"
+
+
+def eoffice_notice(path: Path) -> Path:
+    """A born-digital notice of a provincial People's Committee whose number and day are blank
+    ("Số:   /TB-UBND", "ngày   tháng 01 năm 2025"): e-office software stamps them at signing."""
+    pdf = new_pdf()
+    header(
+        pdf,
+        ["ỦY BAN NHÂN DÂN", "TỈNH HẢI DƯƠNG"],
+        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"],
+        NOTICE_NUMBER_LINE,
+        NOTICE_DATE_LINE,
+    )
+    title(pdf, "THÔNG BÁO", "Kết luận của Chủ tịch Ủy ban nhân dân tỉnh về công tác đào tạo cán bộ")
+    paragraphs(
+        pdf,
+        [
+            "Ngày 10 tháng 01 năm 2025, Chủ tịch Ủy ban nhân dân tỉnh chủ trì họp với Trường Chính trị "
+            "tỉnh Hải Dương về kế hoạch đào tạo, bồi dưỡng cán bộ năm 2025.",
+            "Giao Trường Chính trị tỉnh Hải Dương mở 12 lớp với 845 học viên trong năm 2025.",
+        ],
+    )
+    closing(pdf, ["- Trường Chính trị tỉnh,", "- Lưu: VT."], ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "Lê Ngọc Châu")
+    pdf.output(str(path))
+    return path

@@ -18,8 +18,17 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+from pyhanko.pdf_utils.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.stamp import StaticStampStyle
@@ -111,10 +120,11 @@ def sign_copy(
     reason: str | None = "Ban hành văn bản",
     location: str | None = "Hải Dương",
     stamp: Path | None = None,
-    box: tuple[int, int, int, int] | None = None,
+    box: tuple[float, float, float, float] | None = None,
+    border: int = 3,
 ) -> Path:
     """``source`` signed into ``target`` (an incremental update); visible when ``box`` is given,
-    showing the first page of ``stamp`` when given."""
+    showing the first page of ``stamp`` when given, framed by a ``border`` that wide."""
     meta = signers.PdfSignatureMetadata(
         field_name=field,
         reason=reason,
@@ -124,13 +134,22 @@ def sign_copy(
     pdf_signer = FixedTimePdfSigner(
         meta,
         ClockSigner(identity or default_identity(), cms_time),
-        stamp_style=StaticStampStyle.from_pdf_file(str(stamp)) if stamp else None,
+        stamp_style=stamp_style(stamp, border) if stamp else None,
         new_field_spec=fields.SigFieldSpec(field, on_page=0, box=box),
         signed_at=signed_at,
     )
     with source.open("rb") as stream, target.open("wb") as output:
         pdf_signer.sign_pdf(IncrementalPdfFileWriter(stream, strict=False), output=output)
     return target
+
+
+def stamp_style(stamp: Path, border: int) -> StaticStampStyle:
+    """The first page of ``stamp`` as a widget's appearance; unframed, it fills the widget (as
+    e-office software draws a number over the page's blank), else it sits inside margins."""
+    if border:
+        return StaticStampStyle.from_pdf_file(str(stamp), border_width=border)
+    fill = SimpleBoxLayoutRule(AxisAlignment.ALIGN_MID, AxisAlignment.ALIGN_MID, margins=Margins())
+    return StaticStampStyle.from_pdf_file(str(stamp), border_width=0, background_layout=fill)
 
 
 def timestamp_copy(source: Path, target: Path, moment: dt.datetime = SIGNED_AT) -> Path:
@@ -144,37 +163,113 @@ def timestamp_copy(source: Path, target: Path, moment: dt.datetime = SIGNED_AT) 
 
 def make_stamp(target: Path, lines: list[str], size: tuple[float, float] = (160, 40)) -> Path:
     """A one-page PDF of ``size`` points showing ``lines`` (a signature appearance)."""
+    return stamp_at(target, size, [(5, 14 * number, line) for number, line in enumerate(lines, 1)], 9)
+
+
+def stamp_at(target: Path, size: tuple[float, float], pieces: list[tuple[float, float, str]], font_size: float) -> Path:
+    """A one-page PDF of ``size`` points with each ``(x, baseline, text)`` of ``pieces`` (from
+    the top-left corner): what e-office software draws into a widget over the page's blanks."""
     from fpdf import FPDF
 
     pdf = FPDF(unit="pt", format=size)
     pdf.add_page()
     pdf.add_font("stamp", fname=str(next(font for font in FONTS if font.exists())))
-    pdf.set_font("stamp", size=9)
-    for number, line in enumerate(lines, 1):
-        pdf.text(5, 14 * number, line)
+    pdf.set_font("stamp", size=font_size)
+    for x, baseline, text in pieces:
+        pdf.text(x, baseline, text)
     pdf.output(str(target))
     return target
 
 
 def append_annotation(source: Path, target: Path) -> Path:
     """``source`` plus an incremental update that adds a text note to page 1."""
+    note = {
+        "/Subtype": NameObject("/Text"),
+        "/Rect": ArrayObject([NumberObject(v) for v in (10, 10, 30, 30)]),
+        "/Contents": TextStringObject("sửa sau khi ký"),
+    }
+    return with_annotation(source, target, note)
+
+
+def add_free_text(source: Path, target: Path, box: tuple[float, float, float, float], text: str) -> Path:
+    """``source`` with a free-text annotation showing ``text`` in ``box`` (PDF user space), as a
+    clerk types the day over the page's blank before signing."""
+    entries = {"/Subtype": NameObject("/FreeText"), "/Contents": TextStringObject(text)}
+    return with_annotation(source, target, entries, box, text)
+
+
+def add_text_field(source: Path, target: Path, name: str, box: tuple[float, float, float, float], text: str) -> Path:
+    """``source`` with a filled text form field over ``box`` (the number an e-office system fills in)."""
+    entries = {
+        "/Subtype": NameObject("/Widget"),
+        "/FT": NameObject("/Tx"),
+        "/T": TextStringObject(name),
+        "/V": TextStringObject(text),
+    }
+    return with_annotation(source, target, entries, box, text, field=True)
+
+
+def with_annotation(
+    source: Path,
+    target: Path,
+    entries: dict,
+    box: tuple[float, float, float, float] | None = None,
+    shown: str | None = None,
+    field: bool = False,
+) -> Path:
+    """``source`` plus an incremental update adding one annotation to page 1; with ``box`` it is
+    printable and its normal appearance shows ``shown`` in Helvetica 13."""
     with source.open("rb") as stream:
         writer = IncrementalPdfFileWriter(stream, strict=False)
         page_ref, _ = writer.find_page_for_modification(0)
-        note = writer.add_object(
-            DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Annot"),
-                    NameObject("/Subtype"): NameObject("/Text"),
-                    NameObject("/Rect"): ArrayObject([NumberObject(v) for v in (10, 10, 30, 30)]),
-                    NameObject("/Contents"): TextStringObject("sửa sau khi ký"),
-                }
-            )
-        )
-        writer.register_annotation(page_ref, note)
+        annotation = DictionaryObject({NameObject("/Type"): NameObject("/Annot")})
+        annotation.update({NameObject(key): value for key, value in entries.items()})
+        if box is not None:
+            annotation[NameObject("/Rect")] = ArrayObject([FloatObject(v) for v in box])
+            annotation[NameObject("/F")] = NumberObject(4)
+            annotation[NameObject("/DA")] = TextStringObject("/Helv 13 Tf 0 g")
+            appearance = writer.add_object(text_appearance(box, shown or ""))
+            annotation[NameObject("/AP")] = DictionaryObject({NameObject("/N"): appearance})
+        reference = writer.add_object(annotation)
+        writer.register_annotation(page_ref, reference)
+        if field:
+            register_field(writer, reference)
         with target.open("wb") as output:
             writer.write(output)
     return target
+
+
+def text_appearance(box: tuple[float, float, float, float], text: str) -> StreamObject:
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    width, height = box[2] - box[0], box[3] - box[1]
+    return StreamObject(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in (0, 0, width, height)]),
+            NameObject("/Resources"): DictionaryObject(
+                {NameObject("/Font"): DictionaryObject({NameObject("/Helv"): font})}
+            ),
+        },
+        stream_data=f"BT /Helv 13 Tf 2 {height / 2 - 4:.2f} Td ({text}) Tj ET".encode("latin-1"),
+    )
+
+
+def register_field(writer: IncrementalPdfFileWriter, reference: object) -> None:
+    """List a widget in the document's form (made when the document has none)."""
+    root = writer.root
+    if "/AcroForm" not in root:
+        root[NameObject("/AcroForm")] = writer.add_object(DictionaryObject({NameObject("/Fields"): ArrayObject()}))
+        writer.update_root()
+    form = root["/AcroForm"]
+    form["/Fields"].append(reference)
+    writer.update_container(form)
 
 
 def append_bytes(source: Path, target: Path, data: bytes = b"\n% appended after signing\n") -> Path:
