@@ -29,7 +29,7 @@ from extractor.errors import (
     UnreadableFile,
 )
 from extractor.model import PageWords, TextSource, Word
-from extractor.ocr import GrayImage, OcrEngine, OcrOptions, PixelWord, recognize_upright, render_page
+from extractor.ocr import GrayImage, OcrEngine, OcrOptions, PixelWord, page_skew, read_page, render_page
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfDocument, PdfPage, PdfTextPage
@@ -282,18 +282,22 @@ class OcrCache(Protocol):
 def ocr_page(
     page: PdfPage, number: int, engine: OcrEngine, options: OcrOptions, name: str, cache: OcrCache | None = None
 ) -> PageWords:
-    """Render the page in memory and OCR it (or take its words from ``cache``); boxes in PDF points."""
+    """Render the page in memory and OCR it (or take its words from ``cache``); boxes in PDF
+    points on the levelled, upright page, with the skew and quarter turns that made it so.
+    The cache keeps words and turns; the skew is measured again from the image (milliseconds)."""
     width, height = page_size(page)
     try:
         image = render_page(page, options.dpi)
-        key = image_key(image, options) if cache else ""
+        key = image_key(image.grey, options) if cache else ""
         found = cache.get(key) if cache else None
         if found is None:
-            pixel_words, rotation = recognize_upright(engine, image)
-            scale = width / image.width
-            found = to_points(pixel_words, scale, scale), rotation
+            reading = read_page(engine, image, options, first_page=number == 1)
+            scale = width / image.grey.width
+            found, skew = (to_points(reading.words, scale, scale), reading.quarter_turns), reading.skew
             if cache:
                 cache.put(key, *found)
+        else:
+            skew = page_skew(image.grey, options)
     except ExtractorError as exc:
         raise type(exc)(name, f"page {number}: {exc.message}") from None
     except (RuntimeError, OSError, ValueError) as exc:
@@ -301,7 +305,7 @@ def ocr_page(
     words, rotation = found
     if rotation % 2:  # the upright page is the page turned a quarter: its sides swap
         width, height = height, width
-    return PageWords(number, width, height, TextSource.OCR, words, rotation)
+    return PageWords(number, width, height, TextSource.OCR, words, rotation, skew=skew)
 
 
 def image_key(image: GrayImage, options: OcrOptions) -> str:

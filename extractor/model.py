@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,20 @@ def turn_back(box: tuple[float, float, float, float], quarter_turns: int, width:
     if quarter_turns == 2:
         return (width - right, height - bottom, width - left, height - top)
     return (top, height - right, bottom, height - left)
+
+
+def level_back(box: BBox, degrees: float, width: float, height: float) -> BBox:
+    """A box on a page that was turned ``degrees`` counter-clockwise about its centre (to level
+    a skewed scan), on the page as it was: the box around its four corners turned back."""
+    radians = math.radians(degrees)
+    cos, sin = math.cos(radians), math.sin(radians)
+    centre_x, centre_y = width / 2, height / 2
+    xs, ys = [], []
+    for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+        dx, dy = x - centre_x, y - centre_y
+        xs.append(centre_x + dx * cos - dy * sin)
+        ys.append(centre_y + dx * sin + dy * cos)
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 class TextSource(enum.StrEnum):
@@ -84,6 +99,9 @@ class PageWords:
     tables: tuple[RuledTable, ...] = ()
     """Ruled tables of a text-layer page, top to bottom (OCRed pages have none: their rows are
     rebuilt from word boxes)."""
+    skew: float = 0.0
+    """Degrees a skewed scan was turned counter-clockwise (before the quarter turns) to level its
+    lines; words are those of the levelled page, and ``locate`` turns boxes back by it too."""
 
 
 class Zone(enum.StrEnum):
@@ -135,6 +153,7 @@ class DocumentText:
         self.page_count = len(pages)
         self.page_sizes = {p.number: (p.width, p.height) for p in pages}
         self.rotations = {p.number: p.rotation for p in pages if p.rotation}
+        self.skews = {p.number: p.skew for p in pages if p.skew}
         self.tables = {p.number: p.tables for p in pages if p.tables}
         """Page number → its ruled tables."""
         self.starts: list[int] = []
@@ -171,14 +190,15 @@ class DocumentText:
         return Location(page, self.page_box(page, union_boxes(boxes)), min(confidences))
 
     def page_box(self, page: int, box: BBox) -> BBox:
-        """A box of the upright page on the page as the PDF shows it."""
-        turns = self.rotations.get(page, 0)
-        if not turns:
+        """A box of the levelled, upright page on the page as the PDF shows it."""
+        turns, skew = self.rotations.get(page, 0), self.skews.get(page, 0.0)
+        if not turns and not skew:
             return box
         width, height = self.page_sizes[page]
         if turns % 2:  # the page as shown is the upright one turned back: its sides swap
             width, height = height, width
-        return turn_back(box, turns, width, height)
+        box = turn_back(box, turns, width, height)
+        return level_back(box, skew, width, height) if skew else box
 
     def zone_lines(self, zone: Zone) -> list[tuple[int, Line]]:
         """``(line index, line)`` of every line in a zone, in reading order."""
