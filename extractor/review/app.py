@@ -71,7 +71,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
         return response
 
     @app.get("/", response_class=HTMLResponse)
-    def queue_page(request: Request, document: str = "", kind: str = "", reason: str = "", view: str = "left") -> str:
+    def queue_page(document: str = "", kind: str = "", reason: str = "", view: str = "left", saved: str = "") -> str:
         filters = Filters(document if document in data.documents() else "", kind, reason, view)
         queue = data.queue(filters)
         rows = [
@@ -85,9 +85,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
             for item in queue.items
         ]
         documents = [(sha, document.file) for sha, document in data.documents().items()]
-        return pages.render(
-            "queue.html", queue=queue, rows=rows, filters=filters, documents=documents, saved=request.query_params
-        )
+        return pages.render("queue.html", queue=queue, rows=rows, filters=filters, documents=documents, saved=saved)
 
     @app.get("/documents", response_class=HTMLResponse)
     def documents_page() -> str:
@@ -108,11 +106,11 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
 
     @app.get("/documents/{sha256}/item", response_class=HTMLResponse)
     def item_page(sha256: DocumentIdPath, path: str, reason: str = "", document: str = "", kind: str = "",
-                  filter_reason: str = "", view: str = "left") -> Response:  # fmt: skip
+                  filter_reason: str = "", view: str = "left", saved: str = "") -> Response:  # fmt: skip
         found = the_document(data, sha256)
         check_path(found, path)
         filters = Filters(document, kind, filter_reason, view)
-        return item_response(data, pages, found, data.queue_item(found, path, reason), filters)
+        return item_response(data, pages, found, data.queue_item(found, path, reason), filters, saved=saved)
 
     @app.post("/documents/{sha256}/item", response_class=HTMLResponse)
     async def decide_page(sha256: DocumentIdPath, request: Request) -> Response:
@@ -133,7 +131,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
         except ValueError as exc:  # InvalidCorrection, or a version that is not a number
             return item_response(data, pages, found, current, filters, error=str(exc), typed=typed, status=422)
         except Conflict as exc:
-            return item_response(data, pages, found, current, filters, error=str(exc), status=409)
+            return item_response(data, pages, found, current, filters, error=str(exc), typed=typed, status=409)
         _, following = data.neighbours(filters, current)
         target = item_href(following, filters) if following else "/?" + urlencode(filters.query())
         separator = "&" if "?" in target else "?"
@@ -281,7 +279,7 @@ def box_style(bbox: list[float], width: float, height: float) -> str:
 
 def item_response(
     data: ReviewData, pages: Pages, document: Document, item: QueueItem, filters: Filters,
-    error: str | None = None, typed: dict[str, str] | None = None, status: int = 200,
+    error: str | None = None, typed: dict[str, str] | None = None, status: int = 200, saved: str = "",
 ) -> Response:  # fmt: skip
     _, statuses = data.corrections.effective(document.record)
     previous, following = data.neighbours(filters, item)
@@ -295,7 +293,7 @@ def item_response(
         "item.html", document=document, item=item, label=label_of(item.path), kind=kind_of(item.path),
         value=summary(document.record, item.path), source=source_of(document.record, item.path),
         status=statuses.get(item.path, "auto"), version=data.corrections.version(document.sha256, item.path),
-        parts=parts, typed=typed or {}, error=error, filters=filters, context=context,
+        parts=parts, typed=typed or {}, error=error, saved=saved, filters=filters, context=context,
         history=data.corrections.entries(document.sha256, item.path),
         previous=item_href(previous, filters) if previous else None,
         following=item_href(following, filters) if following else None,
