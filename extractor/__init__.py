@@ -28,6 +28,7 @@ _HOMES = {
             "Mention",
             "ReceivedStamp",
             "Reference",
+            "RejectedItem",
             "ReviewItem",
             "School",
             "Signature",

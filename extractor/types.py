@@ -60,8 +60,8 @@ def _load_one(cls: type[Node]) -> Callable[[Any], Node | None]:
     return lambda value: None if value is None else cls.from_dict(value)
 
 
-def _load_many(cls: type[Node]) -> Callable[[Any], tuple[Node | None, ...]]:
-    return lambda values: tuple(None if value is None else cls.from_dict(value) for value in values)
+def _load_many(cls: type[Node]) -> Callable[[Any], tuple[Node | None, ...] | None]:
+    return lambda values: None if values is None else tuple(None if v is None else cls.from_dict(v) for v in values)
 
 
 def _load_tuple(values: Any) -> tuple | None:
@@ -240,6 +240,16 @@ class ReviewItem(Node):
 
 
 @dataclass(frozen=True)
+class RejectedItem(Node):
+    """A list item a reviewer marked "not in this document", removed from a corrected record."""
+
+    path: str
+    """Its place in the extraction, e.g. ``figures[3]``."""
+    item: Any
+    """The item as extracted (plain JSON)."""
+
+
+@dataclass(frozen=True)
 class Contents(Node):
     """A whole record, typed: what ``Record.document``, ``Record.figures``… return."""
 
@@ -252,3 +262,7 @@ class Contents(Node):
     schools: tuple[School, ...] = field(metadata=many(School))
     figures: tuple[Figure, ...] = field(metadata=many(Figure))
     review: tuple[ReviewItem, ...] = field(metadata=many(ReviewItem))
+    review_status: Mapping[str, str] | None = field(default=None, metadata=OMIT_NONE)
+    """Corrected records only: ``auto``, ``accepted``, ``corrected`` or ``rejected`` by item path."""
+    review_rejected: tuple[RejectedItem, ...] | None = field(default=None, metadata={**many(RejectedItem), **OMIT_NONE})
+    """Corrected records only: the list items reviewers rejected."""
