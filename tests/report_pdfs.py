@@ -94,14 +94,18 @@ TABLE_SCHOOLS = (
 TABLE_TOTAL = ("", "Tổng cộng", None, "109", "4.587")
 TABLE_WIDTHS = (36, 170, 70, 90, 89)
 """TT | Trường | Số lượng: Lớp | Học viên | Ghi chú (455 points, the text width)."""
+OTHER_WIDTHS = (36, 180, 100, 139)
+"""A table of other counts whose third and fourth columns lie under those of the table above."""
 
 
-def table_report(path: Path, intro_lines: int = 22, repeat_header: bool = False) -> Path:
+def table_report(
+    path: Path, intro_lines: int = 22, repeat_header: bool = False, next_table: Sequence[Sequence[str]] = ()
+) -> Path:
     """A cluster report whose ruled table has a two-row header ("Số lượng" over "Lớp | Học
     viên", "TT" and "Trường" over both rows), school names over two lines of their cell, an
     empty students cell, a total row with an empty TT cell, and goes on over page 2 without
     repeating its header (unless ``repeat_header``). ``intro_lines`` of text before it decide
-    where the page breaks."""
+    where the page breaks. ``next_table`` (a header row, then rows) starts the next page."""
     pdf = new_pdf()
     header(
         pdf,
@@ -117,6 +121,11 @@ def table_report(path: Path, intro_lines: int = 22, repeat_header: bool = False)
     rows = [(tt, printed, classes, students, "") for tt, printed, _, classes, students in TABLE_SCHOOLS]
     rows.append(TABLE_TOTAL[:2] + TABLE_TOTAL[3:] + ("",))
     draw_table(pdf, rows, repeat_header)
+    if next_table:
+        pdf.add_page()
+        with pdf.table(col_widths=OTHER_WIDTHS, width=sum(OTHER_WIDTHS), align="LEFT", line_height=16) as table:
+            for values in next_table:
+                table.row(values)
     paragraphs(pdf, ["Các trường đã hoàn thành kế hoạch đào tạo 6 tháng đầu năm 2024 đúng tiến độ."])
     closing(pdf, ["- Như trên,", "- Lưu VT."], ["TM. CỤM THI ĐUA", "CỤM TRƯỞNG"], "Nguyễn Văn Hùng")
     pdf.output(str(path))

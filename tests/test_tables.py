@@ -118,6 +118,16 @@ def test_a_table_wholly_on_one_page(extractor: Extractor, tmp_path: Path) -> Non
     assert [f["school"] for f in figures][-1] is None and len(figures) == len(TABLE_SCHOOLS) + 1
 
 
+def test_a_new_table_on_the_next_page_is_not_a_continuation(extractor: Extractor, tmp_path: Path) -> None:
+    """Counts of research topics under the columns where classes and students were: a table with
+    a grid of its own, not the school table going on."""
+    other = [("TT", "Nội dung", "Số đề tài", "Số người tham gia"), ("1", "Đề tài cấp trường", "27", "96")]
+    path = table_report(tmp_path / "two.pdf", intro_lines=4, next_table=other)
+    assert [len(page.tables) for page in pages_of(path)] == [1, 1]
+    figures = extractor.extract(path).data["figures"]
+    assert {f["page"] for f in figures} == {1} and len(figures) == len(TABLE_SCHOOLS) + 1
+
+
 @pytest.mark.parametrize("rules", ["lines", "bars"])
 def test_a_category_table_drawn_rule_by_rule(extractor: Extractor, tmp_path: Path, rules: str) -> None:
     """ "Loại lớp" names a column too: the counts are under "Số lớp"."""

@@ -34,6 +34,8 @@ MAX_HEADER_ROWS = 3
 MIN_SCHOOL_SCORE = 0.8
 """A row's text cell names a school when the gazetteer scores it at least this."""
 ROW_CONFIDENCE = 0.9
+SAME_RULE = 3.0
+"""Column rules this close (points) on two pages are the same column."""
 
 Cell = tuple[str, float, int]
 """A cell of a word-box row: its text, its horizontal centre, its offset in the line."""
@@ -85,15 +87,14 @@ class Columns:
 
 def ruled_figures(context: Context, periods: Periods, schools: Schools) -> list[tuple[int, Figure]]:
     figures: list[tuple[int, Figure]] = []
-    carried: tuple[int, Columns] | None = None
-    """The page and columns of the last table read, for a table that goes on over the next page."""
+    carried: tuple[int, Columns] | None = None  # the last table's page and columns, for one going on
     for page in sorted(context.doc.tables):
         placed = placed_words(context.doc, page)
         for position, table in enumerate(context.doc.tables[page]):
             rows = [[read_cell(context.doc, cell, placed) for cell in row] for row in table.rows]
             first_data, columns = header_columns(rows)
-            if columns is None and first_data == 0 and position == 0 and carried and carried[0] == page - 1:
-                columns = carried[1]
+            if columns is None and position == 0 and carried and carried[0] == page - 1 and goes_on(rows, carried[1]):
+                first_data, columns = 0, carried[1]
             carried = (page, columns) if columns else None
             if columns is None:
                 continue
@@ -102,6 +103,18 @@ def ruled_figures(context: Context, periods: Periods, schools: Schools) -> list[
                 if figure:
                     figures.append(figure)
     return figures
+
+
+def goes_on(rows: list[list[Span]], columns: Columns) -> bool:
+    """A table at the top of a page continues the last one of the page before when it has
+    cells on the same column rules (a table drawn anew has a grid of its own)."""
+    return any(
+        all(
+            any(abs(cell.bbox[0] - low) <= SAME_RULE and abs(cell.bbox[2] - high) <= SAME_RULE for cell in row)
+            for low, high in (columns.classes, columns.students)
+        )
+        for row in rows
+    )
 
 
 def placed_words(doc: DocumentText, page: int) -> list[PlacedWord]:
