@@ -295,7 +295,7 @@ def test_no_path_reads_outside_the_store(client: TestClient, out: Path, url: str
     assert b"import " not in answer.content
 
 
-def test_document_and_figures_pages(client: TestClient, out: Path) -> None:
+def test_document_and_figures_pages(client: TestClient, guard: Guard, out: Path) -> None:
     def contradict(record: dict) -> None:
         record["figures"][4]["students"] = 1  # fewer students than classes
 
@@ -309,6 +309,15 @@ def test_document_and_figures_pages(client: TestClient, out: Path) -> None:
     assert figures.count('class="failing ') == 1 and 'id="figures[4]" class="failing' in figures
     queue = client.get("/", params={"reason": "students_below_classes"}).text
     assert queue.count("<tr ") == 1 and "counts" in queue
+    fixed = client.post(
+        f"/api/documents/{sha}/items",
+        json={"path": "figures[4]", "version": 0, "action": "correct", "values": {"students": "300"}},
+        headers={"X-CSRF-Token": guard.csrf_token},
+    )
+    assert fixed.status_code == 200
+    figures = client.get(f"/documents/{sha}/figures").text
+    assert "students_below_classes" not in figures and 'class="failing' not in figures
+    assert "Every consistency check passes" in figures
 
 
 def test_a_folder_without_a_store_is_refused(tmp_path: Path) -> None:

@@ -140,7 +140,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
     @app.get("/documents/{sha256}", response_class=HTMLResponse)
     def document_page(sha256: DocumentIdPath) -> str:
         found = the_document(data, sha256)
-        _, statuses = data.corrections.effective(found.record)
+        effective, statuses = data.corrections.effective(found.record)
         pdf = data.pdf(found)
         problem, sizes = None, []
         try:
@@ -160,7 +160,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
                         "style": box_style(bbox, width, height),
                     }
                 )
-        fields = [(path, label_of(path), summary(found.record, path), statuses[path]) for path in statuses]
+        fields = [(path, label_of(path), summary(effective, path), statuses[path]) for path in statuses]
         return pages.render(
             "document.html", document=found, sizes=sizes, boxes=boxes, problem=problem, fields=fields,
             item_href=lambda path: item_href(data.queue_item(found, path, ""), Filters()),
@@ -170,7 +170,8 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
     def figures_page(sha256: DocumentIdPath) -> str:
         found = the_document(data, sha256)
         effective, statuses = data.corrections.effective(found.record)
-        failing = {path for failure in found.failures for path in failure.figures}
+        failures = [*data.current_failures(found), *found.archive_failures]
+        failing = {path for failure in failures for path in failure.figures}
         rows = [
             {
                 "path": f"figures[{index}]",
@@ -181,7 +182,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
             }
             for index, figure in enumerate(effective["figures"])
         ]
-        return pages.render("figures.html", document=found, rows=rows, label_of=label_of)
+        return pages.render("figures.html", document=found, rows=rows, failures=failures)
 
     @app.get("/documents/{sha256}/pages/{page}.png")
     def page_image(sha256: DocumentIdPath, page: int) -> Response:
@@ -281,17 +282,18 @@ def item_response(
     data: ReviewData, pages: Pages, document: Document, item: QueueItem, filters: Filters,
     error: str | None = None, typed: dict[str, str] | None = None, status: int = 200, saved: str = "",
 ) -> Response:  # fmt: skip
-    _, statuses = data.corrections.effective(document.record)
+    effective, statuses = data.corrections.effective(document.record)
     previous, following = data.neighbours(filters, item)
     parts = data.parts(document, item.path)
     context = [
-        (label_of(path), summary(document.record, path), statuses[path], path)
+        (label_of(path), summary(effective, path), statuses[path], path)
         for path in statuses
         if path != item.path and parse_path(path).section == "document"
     ]
     body = pages.render(
         "item.html", document=document, item=item, label=label_of(item.path), kind=kind_of(item.path),
-        value=summary(document.record, item.path), source=source_of(document.record, item.path),
+        value=summary(document.record, item.path), current=summary(effective, item.path),
+        source=source_of(document.record, item.path),
         status=statuses.get(item.path, "auto"), version=data.corrections.version(document.sha256, item.path),
         parts=parts, typed=typed or {}, error=error, saved=saved, filters=filters, context=context,
         history=data.corrections.entries(document.sha256, item.path),

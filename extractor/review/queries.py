@@ -7,6 +7,7 @@ has its own SQLite connection (a connection may not cross threads); writes go th
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections.abc import Iterator
@@ -59,6 +60,9 @@ class Document:
     """Where the document is in the archive (one content may sit at several paths)."""
     record: dict[str, Any]
     failures: tuple[CheckFailure, ...]
+    """Consistency checks the extraction fails on its own."""
+    archive_failures: tuple[CheckFailure, ...] = ()
+    """Checks it fails together with other documents (H1 + H2 ≠ year, sources that disagree)."""
 
     @property
     def file(self) -> str:
@@ -163,7 +167,8 @@ class ReviewData:
             return self._documents
 
     def _load(self) -> dict[str, Document]:
-        from extractor.consistency import check_document
+        """The records with the consistency checks they fail, alone and across the archive."""
+        from extractor.consistency import check_archive, check_document
 
         files: dict[str, list[str]] = {}
         records: dict[str, dict[str, Any]] = {}
@@ -171,10 +176,28 @@ class ReviewData:
             sha256 = record["source"]["sha256"]
             files.setdefault(sha256, []).append(path)
             records.setdefault(sha256, record)
+        across: dict[str, list[CheckFailure]] = {}
+        for failure in check_archive(list(records.values())):
+            across.setdefault(failure.document or "", []).append(failure)
         return {
-            sha256: Document(sha256, tuple(files[sha256]), record, tuple(check_document(record)))
+            sha256: Document(
+                sha256, tuple(files[sha256]), record, tuple(check_document(record)), tuple(across.get(sha256, ()))
+            )
             for sha256, record in sorted(records.items(), key=lambda pair: files[pair[0]][0])
         }
+
+    def current_failures(self, document: Document) -> list[CheckFailure]:
+        """The checks a document fails with its corrections applied, figures named by their place in
+        the extraction (a rejected figure no longer counts)."""
+        from extractor.consistency import check_document
+
+        _, statuses = self.corrections.effective(document.record)
+        kept = [path for path in statuses if path.startswith("figures[") and statuses[path] != "rejected"]
+        corrected = self.corrections.apply(document.record)
+        return [
+            dataclasses.replace(failure, figures=tuple(kept[int(path[8:-1])] for path in failure.figures))
+            for failure in check_document(corrected)
+        ]
 
     def document(self, sha256: str) -> Document | None:
         return self.documents().get(sha256) if DOCUMENT_ID.match(sha256) else None
@@ -219,7 +242,7 @@ class ReviewData:
                         document.sha256, document.file, entry["path"], entry["reason"], entry["confidence"],
                         kind_of(entry["path"]),
                     )  # fmt: skip
-            for failure in document.failures:
+            for failure in (*document.failures, *document.archive_failures):
                 for path in failure.figures[:1]:
                     confidence = _confidence(record, path)
                     yield QueueItem(
@@ -238,7 +261,7 @@ class ReviewData:
         for entry in document.record["review"]:
             if entry["path"] == path and entry["reason"] == reason:
                 return QueueItem(document.sha256, document.file, path, reason, entry["confidence"], kind_of(path))
-        for failure in document.failures:
+        for failure in (*document.failures, *document.archive_failures):
             if failure.check == reason and path in failure.figures[:1]:
                 confidence = _confidence(document.record, path)
                 return QueueItem(document.sha256, document.file, path, reason, confidence, "figure", failure.message)
