@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import shutil
 import tempfile
@@ -31,7 +32,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -65,6 +66,11 @@ class ApiError(Exception):
         self.status = status
         self.reason = reason
         self.message = message
+
+
+def json_body(data: dict[str, Any]) -> Response:
+    """A record as JSON, serialised once (FastAPI would walk it with ``jsonable_encoder`` first)."""
+    return Response(json.dumps(data, ensure_ascii=False).encode(), media_type="application/json")
 
 
 def error_response(status: int, reason: str, message: str) -> JSONResponse:
@@ -302,6 +308,8 @@ ERRORS = {
     )
 }
 
+RECORD = {200: {"description": "the record (its JSON Schema: GET /v1/schema)", "content": {"application/json": {}}}}
+
 
 def create_app(out_dir: Path | None, options: ExtractOptions, limits: Limits) -> FastAPI:
     """The API; the store endpoints exist only when ``out_dir`` is a batch's output folder."""
@@ -336,7 +344,7 @@ def create_app(out_dir: Path | None, options: ExtractOptions, limits: Limits) ->
             f"{limits.max_upload_bytes / 2**20:g} MB and {limits.max_pages} pages. Returns the record "
             "(`source.file` is the uploaded file's name)."
         ),
-        responses={k: v for k, v in ERRORS.items() if k != 404},
+        responses={**RECORD, **{k: v for k, v in ERRORS.items() if k != 404}},
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -353,8 +361,8 @@ def create_app(out_dir: Path | None, options: ExtractOptions, limits: Limits) ->
             }
         },
     )
-    async def extract(request: Request) -> dict[str, Any]:
-        return await extraction.upload(request)
+    async def extract(request: Request) -> Response:
+        return json_body(await extraction.upload(request))
 
     if library is not None:
         add_store_routes(app, library)
@@ -386,13 +394,13 @@ def add_store_routes(app: FastAPI, library: Library) -> None:
         "/v1/documents/{document_id}",
         summary="One document's record",
         description="With reviewers' corrections applied and `review_status` (`corrected=false`: as extracted).",
-        responses={404: ERRORS[404]},
+        responses={**RECORD, 404: ERRORS[404]},
     )
-    def document(document_id: DocumentId, corrected: bool = True) -> dict[str, Any]:
+    def document(document_id: DocumentId, corrected: bool = True) -> Response:
         record = library.record(document_id, corrected)
         if record is None:
             raise ApiError(404, "not_found", f"no document {document_id} in this batch")
-        return record
+        return json_body(record)
 
     @app.get("/v1/figures", summary="Every figure of the batch, flattened, with its document's id (corrected)")
     def figures(

@@ -1,0 +1,108 @@
+"""Time of ``POST /v1/extract`` against ``Extractor.extract`` in-process, on a born-digital sample.
+
+    .venv/bin/python bench/serve.py [--runs 30] [--sample samples/gov-12-BC-TCT.pdf] [--json FILE]
+
+``extractor serve`` runs as its own process on 127.0.0.1 (port 0); one httpx client posts the
+PDF (multipart, as a browser or ``curl -F`` would) and times each request from send to parsed
+JSON. The baseline is ``Extractor().extract(sample)`` in this process. Both are warmed up first
+(patterns, spaCy, the first document) and the median of ``--runs`` runs is kept, alternating the
+two so that a busy machine slows both alike. Target: HTTP ≤ 1.2 × in-process. A measurement,
+not a test: it prints PASS/FAIL beside the target and always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT))
+
+from figures import Baseline, Row, Target, section_lines, target_lines  # noqa: E402
+
+TARGET_RATIO = 1.2
+WARM_UP = 3
+
+
+def start_server() -> tuple[subprocess.Popen[str], str]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    command = [sys.executable, "-m", "extractor", "serve", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    url = process.stdout.readline().strip()
+    if not url:
+        raise SystemExit("the server did not start")
+    return process, url.rsplit("/", 1)[0]
+
+
+def timed(action: object) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+def measure(sample: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Milliseconds per run: (HTTP, in-process)."""
+    import httpx
+
+    from extractor.extract import Extractor
+
+    extractor = Extractor()
+    content = sample.read_bytes()
+    process, url = start_server()
+    try:
+        with httpx.Client(base_url=url, timeout=120) as client:
+
+            def post() -> None:
+                response = client.post("/v1/extract", files={"file": (sample.name, content, "application/pdf")})
+                response.raise_for_status()
+                response.json()
+
+            for _ in range(WARM_UP):
+                post()
+                extractor.extract(sample)
+            http, local = [], []
+            for _ in range(runs):
+                http.append(timed(post))
+                local.append(timed(lambda: extractor.extract(sample)))
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    return http, local
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--sample", type=Path, default=ROOT / "samples" / "gov-12-BC-TCT.pdf")
+    parser.add_argument("--json", type=Path, dest="json_path")
+    args = parser.parse_args(argv)
+    http, local = measure(args.sample, args.runs)
+    row = Row(
+        "serve",
+        f"POST /v1/extract, {args.sample.name}, median of {args.runs}",
+        statistics.median(http),
+        "ms",
+        [Baseline("Extractor.extract in-process, same sample", statistics.median(local))],
+        Target(TARGET_RATIO, on_ratio=True),
+        note=f"HTTP min {min(http):.1f} / max {max(http):.1f} ms; in-process min {min(local):.1f} / max {max(local):.1f}",
+    )
+    titles = {"serve": "HTTP API (extractor serve, 127.0.0.1, multipart upload, warm)"}
+    print("\n".join(section_lines([row], titles, {}) + target_lines([row])))
+    if args.json_path:
+        args.json_path.write_text(json.dumps({"rows": [row.to_json()]}, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
