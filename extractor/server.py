@@ -140,10 +140,6 @@ def too_large(limit: int) -> ApiError:
     return ApiError(413, "too_large", f"the upload is larger than this server's limit of {limit / 2**20:g} MB")
 
 
-class UploadTooLarge(Exception):
-    pass
-
-
 async def limited(chunks: AsyncIterator[bytes], allowance: int, limit: int) -> AsyncIterator[bytes]:
     """The body's chunks, stopping with ``too_large`` once more than ``allowance`` bytes came."""
     received = 0
