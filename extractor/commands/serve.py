@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from extractor.cli import extract_options, fail, usage_problem
     from extractor.errors import ExitCode
     from extractor.store import open_store
-    from extractor.web import bind, is_loopback, server_token, url_of
+    from extractor.web import Guard, bind, is_loopback, serve, server_token, url_of
 
     problem = usage_problem(args) or serve_problem(args)
     if problem:
@@ -44,12 +44,15 @@ def run(args: argparse.Namespace) -> int:
     token = server_token(args.host, args.token)
     if args.out_dir is not None:
         open_store(args.out_dir).close()
-    from extractor.server import Limits, create_app
-    from extractor.web import Guard, serve
-
-    limits = Limits(int(args.max_upload_mb * 2**20), args.max_pages)
-    app = create_app(args.out_dir, extract_options(args, args.page_timeout), limits)
     sock = bind(args.host, args.port)
+    try:
+        from extractor.server import Limits, create_app
+
+        limits = Limits(int(args.max_upload_mb * 2**20), args.max_pages)
+        app = create_app(args.out_dir, extract_options(args, args.page_timeout), limits)
+    except BaseException:
+        sock.close()
+        raise
     with contextlib.suppress(KeyboardInterrupt):
         # uvicorn stops on Ctrl-C, then raises the signal again for the default handler
         serve(Guard(token, is_loopback(args.host)).wrap(app), sock, url_of(sock, args.host, token, "/docs"), False)
