@@ -23,7 +23,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("out_dir", type=Path, nargs="?", metavar="OUT_DIR", help="a batch's output folder (optional)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port (8765; 0 picks a free one)")
+    parser.add_argument("--port", type=int, default=8766, help="port (8766; the review app uses 8765; 0: a free one)")
     parser.add_argument("--token", help="require this token on every request (needed beyond 127.0.0.1)")
     parser.add_argument("--max-upload-mb", type=float, default=50.0, help="largest upload accepted, in MB (50)")
     parser.add_argument("--max-pages", type=int, default=200, help="most pages an uploaded PDF may have (200)")
