@@ -18,10 +18,10 @@ table) is counted once as well, see ``facts.merge``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from extractor.consistency import CheckFailure, archive_failures, attribution_for, check_document
+from extractor.consistency import CheckFailure, archive_failures, attribution_for, document_failures
 from extractor.facts import Fact, Key, Merged, document_facts, field_value, merge
 from extractor.gazetteer import fold
 from extractor.patterns import Patterns
@@ -85,11 +85,16 @@ class Aggregate:
         return {
             "files": self.files,
             "documents": self.documents,
-            "rows": [asdict(row) for row in self.rows],
-            "totals": [asdict(row) for row in self.totals],
-            "duplicates": [asdict(duplicate) for duplicate in self.duplicates],
-            "checks": [asdict(check) for check in self.checks],
+            "rows": [plain(row) for row in self.rows],
+            "totals": [plain(row) for row in self.totals],
+            "duplicates": [plain(duplicate) for duplicate in self.duplicates],
+            "checks": [plain(check) for check in self.checks],
         }
+
+
+def plain(item: Row | Duplicate | CheckFailure) -> dict[str, Any]:
+    """A flat dataclass as a dict of JSON values (``dataclasses.asdict`` copies deeply, slowly)."""
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in vars(item).items()}
 
 
 def aggregate(
@@ -100,8 +105,12 @@ def aggregate(
     kept, duplicates = find_duplicates(entries)
     attribution = attribution_for(patterns)
     records = [record for _, record in kept]
-    merged = merge(document_facts(record, attribution) for record in records)
-    checks = [failure for record in records for failure in check_document(record, patterns)]
+    per_document, checks = [], []
+    for record in records:
+        keyed = attribution.keyed(record)
+        per_document.append(document_facts(record, attribution, keyed))
+        checks.extend(document_failures(keyed, record["source"]["sha256"], attribution.courses))
+    merged = merge(per_document)
     checks.extend(archive_failures(merged, {r["source"]["sha256"]: r for r in records}))
     rows = sorted((make_row(m) for key, m in merged.items() if filters.keep(key)), key=row_order)
     return Aggregate(

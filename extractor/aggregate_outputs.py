@@ -14,11 +14,10 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from extractor.aggregate import UNATTRIBUTED, Aggregate, Row
+from extractor.aggregate import UNATTRIBUTED, Aggregate, Row, plain
 from extractor.files import FILE_MODE, TEMPORARY_SUFFIX
 
 COLUMNS = (
@@ -46,7 +45,7 @@ def flat_rows(result: Aggregate) -> Iterator[tuple[Any, ...]]:
     """Rows then totals, one tuple of ``COLUMNS`` each."""
     for total, rows in ((False, result.rows), (True, result.totals)):
         for row in rows:
-            values = asdict(row)
+            values = plain(row)
             values["row_type"] = row_type(row, total)
             values["documents"] = ";".join(row.documents)
             yield tuple(values[column] for column in COLUMNS)
@@ -61,7 +60,17 @@ def to_csv(result: Aggregate) -> str:
 
 
 def to_json(result: Aggregate) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+    """One line per row, duplicate and check: readable, and written by json's C encoder."""
+    data = result.to_dict()
+    parts = []
+    for name, value in data.items():
+        if isinstance(value, list):
+            items = ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            value_text = f"[\n  {items}\n ]" if value else "[]"
+        else:
+            value_text = json.dumps(value)
+        parts.append(f" {json.dumps(name)}: {value_text}")
+    return "{\n" + ",\n".join(parts) + "\n}"
 
 
 def to_markdown(result: Aggregate) -> str:
@@ -135,8 +144,8 @@ def to_xlsx(result: Aggregate) -> bytes:
     for row in flat_rows(result):
         sheet.append(row)
     for title, columns, items in (
-        ("duplicates", DUPLICATE_COLUMNS, [asdict(d) for d in result.duplicates]),
-        ("checks", CHECK_COLUMNS, [asdict(c) | {"figures": ", ".join(c.figures)} for c in result.checks]),
+        ("duplicates", DUPLICATE_COLUMNS, [plain(d) for d in result.duplicates]),
+        ("checks", CHECK_COLUMNS, [plain(c) | {"figures": ", ".join(c.figures)} for c in result.checks]),
     ):
         extra = workbook.create_sheet(title)
         extra.append(columns)

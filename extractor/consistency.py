@@ -53,9 +53,11 @@ def attribution_for(patterns: Patterns) -> Attribution:
 def check_document(record: dict[str, Any], patterns: Patterns | None = None) -> list[CheckFailure]:
     """Every failed check among the figures of one record."""
     attribution = attribution_for(patterns or load_patterns())
-    keyed = attribution.keyed(record)
-    sha256 = record["source"]["sha256"]
-    courses = attribution.courses
+    return document_failures(attribution.keyed(record), record["source"]["sha256"], attribution.courses)
+
+
+def document_failures(keyed: list[Keyed], sha256: str, courses: Courses) -> list[CheckFailure]:
+    """The checks of one document whose figures are already ``keyed``."""
     return [
         *students_below_classes(keyed, sha256),
         *total_mismatches(keyed, sha256, courses),
@@ -113,7 +115,7 @@ def total_mismatches(keyed: list[Keyed], sha256: str, courses: Courses) -> Itera
     for item in keyed:
         figure, key = item.figure, item.key
         group = (key.period, key.kind, key.category)
-        if figure.get("school") and courses.names_school(figure.get("label") or ""):
+        if figure.get("school") and courses.read(figure.get("label")).school:
             rows.setdefault(group, {}).setdefault(figure["school"], Group([])).items.append(entry(item))
         elif not figure.get("school") and courses.is_total(figure):
             totals.setdefault(group, []).append(entry(item))

@@ -29,25 +29,52 @@ class Category:
     name: str
 
 
+@dataclass(frozen=True)
+class Label:
+    """What one label says: its course category and its roles."""
+
+    category: Category
+    total: bool
+    newly_opened: bool
+    carried_over: bool
+    school: bool
+    """The label is a school's name (a row of a table of schools)."""
+
+
 class Courses:
-    """Categories and roles of figure labels, with the patterns of one ``patterns/`` directory."""
+    """Categories and roles of figure labels, with the patterns of one ``patterns/`` directory.
+
+    Labels repeat across an archive, so each distinct label is read once (``read``)."""
 
     def __init__(self, patterns: Patterns) -> None:
         self.patterns = patterns
         self.fallback = next(c for c in patterns.course_categories if not c.patterns)
-        self.categorise = functools.lru_cache(maxsize=8192)(self._categorise)
+        self.read = functools.lru_cache(maxsize=65536)(self._read)
 
-    def _categorise(self, label: str | None) -> Category:
+    def _read(self, label: str | None) -> Label:
         folded = fold(label or "")
+        roles = self.patterns.roles
+        return Label(
+            self._categorise(label or "", folded),
+            bool(roles["total_folded"].search(folded)),
+            bool(roles["newly_opened_folded"].search(folded)),
+            bool(roles["carried_over_folded"].search(folded)),
+            self.names_school(label or ""),
+        )
+
+    def categorise(self, label: str | None) -> Category:
+        return self.read(label).category
+
+    def _categorise(self, label: str, folded: str) -> Category:
         for category in self.patterns.course_categories:
             if any(pattern.search(folded) for pattern in category.patterns):
                 return Category(category.id, category.name)
         roles = self.patterns.roles
-        if not roles["course_word_folded"].search(folded) or self.names_school(label or ""):
+        if not roles["course_word_folded"].search(folded) or self.names_school(label):
             return Category(self.fallback.id, self.fallback.name)
         prefix = roles["course_prefix_folded"].match(folded)
         skipped = len(prefix.group().split()) if prefix else 0
-        name = " ".join((label or "").split()[skipped:])
+        name = " ".join(label.split()[skipped:])
         return Category(UNKNOWN_PREFIX + " ".join(folded.split()[skipped:]), name[:1].upper() + name[1:])
 
     def names_school(self, label: str) -> bool:
@@ -55,13 +82,10 @@ class Courses:
         return self.patterns.gazetteer.match_school(label).school is not None
 
     def is_total(self, figure: dict[str, Any]) -> bool:
-        return self._role("total_folded", figure)
+        return self.read(figure.get("label")).total
 
     def is_newly_opened(self, figure: dict[str, Any]) -> bool:
-        return figure["kind"] == "result" and self._role("newly_opened_folded", figure)
+        return figure["kind"] == "result" and self.read(figure.get("label")).newly_opened
 
     def is_carried_over(self, figure: dict[str, Any]) -> bool:
-        return figure["kind"] == "carried_over" or self._role("carried_over_folded", figure)
-
-    def _role(self, name: str, figure: dict[str, Any]) -> bool:
-        return bool(self.patterns.roles[name].search(fold(figure.get("label") or "")))
+        return figure["kind"] == "carried_over" or self.read(figure.get("label")).carried_over

@@ -117,12 +117,14 @@ def field_value(entry: dict[str, Any] | None) -> Any:
     return entry.get("value") if entry else None
 
 
-def document_facts(record: dict[str, Any], attribution: Attribution) -> dict[Key, Fact]:
-    """The facts one record states, by key."""
+def document_facts(
+    record: dict[str, Any], attribution: Attribution, keyed: list[Keyed] | None = None
+) -> dict[Key, Fact]:
+    """The facts one record states, by key (``keyed``: its figures already keyed)."""
     sha256 = record["source"]["sha256"]
     date = field_value(record["document"].get("date")) or ""
     facts: dict[Key, Fact] = {}
-    for item in attribution.keyed(record):
+    for item in attribution.keyed(record) if keyed is None else keyed:
         fact = facts.get(item.key)
         if fact is None:
             own = item.issuer_school is not None and item.key.school == item.issuer_school

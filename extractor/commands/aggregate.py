@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import shutil
 import sys
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     school = resolve_school(args.school, patterns) if args.school else None
     if args.school and school is None:
         return fail(f"--school {args.school}: no school of the gazetteer goes by that name", ExitCode.USAGE)
+    gc.disable()  # thousands of records live to the end: cyclic collection would only cost time
     entries = read_entries(args.out_dir)
     result = aggregate(entries, patterns, Filters(args.period, school, args.kind))
     text = render(result, args.format)
