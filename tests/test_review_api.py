@@ -339,3 +339,16 @@ def run_review(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     command = [sys.executable, "-m", "extractor", "review", str(out), "--no-browser", "--port", "0", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False)
+
+
+def test_a_figure_school_may_be_new_too(client: TestClient, guard: Guard, out: Path) -> None:
+    sha = the_record(out)["source"]["sha256"]
+    assert 'name="new_school"' in item_page(client, sha, "figures[2]").text
+    refused = form(client, guard, sha, "figures[2]", "correct", school="Trường Năng khiếu Sao Hỏa")
+    assert refused.status_code == 422 and "add it as a new school" in refused.text
+    data = {"csrf_token": guard.csrf_token, "path": "figures[2]", "version": "0", "action": "correct"}
+    data |= {"part_school": "Trường Năng khiếu Sao Hỏa", "new_school": "on"}
+    assert client.post(f"/documents/{sha}/item", data=data, follow_redirects=False).status_code == 303
+    assert [(e["path"], e["new_value"]) for e in corrections(client, sha)] == [
+        ("figures[2].school", "Trường Năng khiếu Sao Hỏa")
+    ]

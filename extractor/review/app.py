@@ -51,6 +51,8 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "cache-control": "no-store",
 }
+QUEUE_PAGE = 100
+"""Queue rows per page: the worst first; filters narrow the rest down."""
 STATUS_NAMES = {"auto": "to check", "accepted": "accepted", "corrected": "corrected", "rejected": "not in document"}
 
 
@@ -71,21 +73,34 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
         return response
 
     @app.get("/", response_class=HTMLResponse)
-    def queue_page(document: str = "", kind: str = "", reason: str = "", view: str = "left", saved: str = "") -> str:
-        filters = Filters(document if document in data.documents() else "", kind, reason, view)
+    def queue_page(
+        document: str = "", kind: str = "", reason: str = "", view: str = "left", saved: str = "", page: int = 1
+    ) -> str:
+        known = data.documents()
+        filters = Filters(document if document in known else "", kind, reason, view)
         queue = data.queue(filters)
+        pages_count = max(1, -(-len(queue.items) // QUEUE_PAGE))
+        page = min(max(page, 1), pages_count)
         rows = [
             {
                 "item": item,
                 "label": label_of(item.path),
-                "value": summary(data.documents()[item.document].record, item.path),
+                "value": summary(known[item.document].record, item.path),
                 "decided": queue.is_decided(item),
                 "href": item_href(item, filters),
             }
-            for item in queue.items
+            for item in queue.items[(page - 1) * QUEUE_PAGE : page * QUEUE_PAGE]
         ]
-        documents = [(sha, document.file) for sha, document in data.documents().items()]
-        return pages.render("queue.html", queue=queue, rows=rows, filters=filters, documents=documents, saved=saved)
+        links = {
+            name: "/?" + urlencode({**filters.query(), "page": number})
+            for name, number in (("previous", page - 1), ("next", page + 1))
+            if 1 <= number <= pages_count
+        }
+        documents = [(sha, found.file) for sha, found in known.items()]
+        return pages.render(
+            "queue.html", queue=queue, rows=rows, filters=filters, documents=documents, saved=saved,
+            page=page, pages_count=pages_count, links=links, first=(page - 1) * QUEUE_PAGE,
+        )  # fmt: skip
 
     @app.get("/documents", response_class=HTMLResponse)
     def documents_page() -> str:

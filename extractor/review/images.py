@@ -31,6 +31,8 @@ CROP_MARGIN = (160.0, 40.0)
 """Points of context kept left and right, above and below a field's box: the rest of its line
 and about two lines of text on each side."""
 BOX_COLOUR = (220, 38, 38)
+PNG_EFFORT = 1
+"""zlib level: the images travel over loopback, so encoding fast beats encoding small."""
 _PDFIUM = threading.Lock()
 """pdfium is not thread-safe; the server renders from a thread pool."""
 
@@ -56,7 +58,7 @@ class PageImages:
         if not target.is_file():
             image = self._render(pdf, page)
             buffer = io.BytesIO()
-            image.save(buffer, format="PNG", optimize=False)
+            image.save(buffer, format="PNG", compress_level=PNG_EFFORT)
             _write_bytes(target, buffer.getvalue())
         return target
 
@@ -77,7 +79,7 @@ class PageImages:
         draw = ImageDraw.Draw(crop)
         draw.rectangle((x0 - left - 3, top - upper - 3, x1 - left + 3, bottom - upper + 3), outline=BOX_COLOUR, width=3)
         buffer = io.BytesIO()
-        crop.save(buffer, format="PNG")
+        crop.save(buffer, format="PNG", compress_level=PNG_EFFORT)
         return buffer.getvalue()
 
     @staticmethod
