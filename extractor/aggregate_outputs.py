@@ -187,6 +187,7 @@ def to_chart(result: Aggregate, period: str, suffix: str, all_courses: str) -> b
             bars = axes.barh(names, numbers, color="#3b6ea8" if index == 1 else "#d08a2c")
             axes.bar_label(bars, padding=3, fontsize=8)
             axes.set_title(title)
+            axes.margins(x=0.12)
         left.invert_yaxis()
         figure.suptitle(f"{period}: results per school")
         figure.tight_layout()

@@ -259,6 +259,16 @@ def test_bad_options(batch: Batch, args: tuple[str, ...], code: int, words: str)
     assert done.stderr.count("\n") == 1 and words in done.stderr and "Traceback" not in done.stderr
 
 
+def test_a_broken_course_table_is_exit_11(batch: Batch, tmp_path: Path) -> None:
+    patterns = tmp_path / "patterns"
+    shutil.copytree(ROOT / "patterns", patterns)
+    table = patterns / "course_categories.tsv"
+    table.write_text(table.read_text(encoding="utf-8") + "all\tTổng lần hai\t\n", encoding="utf-8")
+    done = aggregate(batch.out, "--patterns", str(patterns))
+    assert done.returncode == 11
+    assert done.stderr.count("\n") == 1 and "course_categories.tsv" in done.stderr and "'all'" in done.stderr
+
+
 def test_no_store_is_one_line_and_exit_13(tmp_path: Path) -> None:
     done = aggregate(tmp_path)
     assert done.returncode == 13
