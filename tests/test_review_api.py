@@ -352,3 +352,35 @@ def test_a_figure_school_may_be_new_too(client: TestClient, guard: Guard, out: P
     assert [(e["path"], e["new_value"]) for e in corrections(client, sha)] == [
         ("figures[2].school", "Trường Năng khiếu Sao Hỏa")
     ]
+
+
+def test_a_long_queue_comes_in_pages(client: TestClient, out: Path) -> None:
+    def lengthen(record: dict) -> None:
+        record["review"] += [{"path": "document.type", "reason": f"odd_{n:03d}", "confidence": 0.5} for n in range(150)]
+
+    record = plant(out, lengthen)
+    total = len(record["review"])
+    first = client.get("/").text
+    assert first.count("<tr ") == 100 and "page 1 of 2" in first and "rows 1–100" in first
+    second = client.get("/", params={"page": "2"}).text
+    assert second.count("<tr ") == total - 100 and "← worse" in second
+    assert client.get("/", params={"page": "99"}).text.count("<tr ") == total - 100
+
+
+def test_a_decision_follows_its_item_into_a_new_extraction(client: TestClient, guard: Guard, out: Path) -> None:
+    record = the_record(out)
+    sha = record["source"]["sha256"]
+    assert form(client, guard, sha, "figures[3]", "accept").status_code == 303
+
+    def shift(record: dict) -> None:  # a re-extraction found one more figure before the others
+        record["figures"].insert(0, {**record["figures"][0], "text": "1 lớp", "classes": 1, "students": None})
+        for item in record["review"]:
+            if item["path"].startswith("figures["):
+                item["path"] = f"figures[{int(item['path'][8:-1]) + 1}]"
+
+    plant(out, shift)
+    with sqlite3.connect(out / "store.sqlite") as connection:  # as a new batch run would mark it
+        connection.execute("UPDATE documents SET updated_at = updated_at + 1")
+    queue = client.get("/", params={"kind": "figure", "view": "all"}).text
+    done = re.findall(r'<tr class="decided"[^>]*path=figures%5B(\d+)%5D', queue)
+    assert done == ["4"]

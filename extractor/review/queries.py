@@ -137,6 +137,8 @@ class ReviewData:
         self._lock = threading.Lock()
         self._documents: dict[str, Document] = {}
         self._stamp: tuple[Any, ...] | None = None
+        self._statuses: dict[str, tuple[int, frozenset[str]]] = {}
+        """Per document: its latest correction's id and the paths decided then."""
         open_store(out_dir).close()  # NoStore now rather than at the first request
 
     # -- store access --------------------------------------------------------------------
@@ -163,6 +165,7 @@ class ReviewData:
         with self._lock:
             if stamp != self._stamp:
                 self._documents = self._load()
+                self._statuses = {}
                 self._stamp = stamp
             return self._documents
 
@@ -224,7 +227,7 @@ class ReviewData:
 
     def queue(self, filters: Filters) -> Queue:
         """Review items and failed consistency checks, worst confidence first."""
-        decided = self.corrections.decided()
+        decided = self.decided()
         everything = list(self._all_items())
         kinds = sorted({item.kind for item in everything})
         reasons = sorted({item.reason for item in everything})
@@ -232,6 +235,25 @@ class ReviewData:
         chosen = [item for item in everything if filters.keep(item, (item.document, item.path) in decided)]
         chosen.sort(key=lambda item: item.key)
         return Queue(chosen, decided, len(everything), left, kinds, reasons)
+
+    def decided(self) -> set[tuple[str, str]]:
+        """(document, path) of every item with a decision, by its path in the current extraction
+        (a correction made before a re-extraction follows its item). Worked out again only for
+        documents whose corrections changed."""
+        latest = dict(
+            self.store.connection.execute("SELECT document, MAX(id) FROM corrections GROUP BY document").fetchall()
+        )
+        documents = self.documents()
+        with self._lock:
+            for sha256, last in latest.items():
+                cached = self._statuses.get(sha256)
+                if sha256 in documents and (cached is None or cached[0] != last):
+                    _, statuses = self.corrections.effective(documents[sha256].record)
+                    decided = frozenset(path for path, status in statuses.items() if status != "auto")
+                    self._statuses[sha256] = (last, decided)
+            return {
+                (sha256, path) for sha256 in latest if sha256 in self._statuses for path in self._statuses[sha256][1]
+            }
 
     def _all_items(self) -> Iterator[QueueItem]:
         for document in self.documents().values():
