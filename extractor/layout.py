@@ -5,6 +5,12 @@ centres, and split where a gap is far wider than a space: that separates the two
 the header (issuer | national or Party motto) and of the closing block (Nơi nhận | signer).
 In those zones the left column is read before the right one; in the body, the parts of a
 visual line (table cells) stay on one line, separated by a tab.
+
+A ruled table of a text-layer page (``PageWords.tables``) gives one line per table row instead:
+its cells left to right, separated by tabs, each cell's words in reading order. A name that
+wraps inside its cell is then one run of text ("Trường Chính trị tỉnh Hải Dương", not "... Hải"
+on one line and "Dương" two lines down), whatever the other cells' vertical alignment. Scans
+have no rules to read: their rows stay visual lines cut at wide gaps.
 """
 
 from __future__ import annotations
@@ -12,12 +18,25 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from extractor.correct import corrected_row, join_split_numbers, lexicon_for
 from extractor.gazetteer import fold
-from extractor.model import BBox, Column, DocumentText, Line, PageWords, TextSource, Word, Zone, union_boxes
+from extractor.model import (
+    BBox,
+    Column,
+    DocumentText,
+    Line,
+    PageWords,
+    RuledTable,
+    TextSource,
+    Word,
+    Zone,
+    union_boxes,
+)
 from extractor.normalize import Normalizer
 from extractor.patterns import Patterns
+from extractor.ruled_tables import centre_in
 
 COLUMN_GAP = 1.8
 """A gap wider than this many line heights splits a visual line into parts."""
@@ -33,11 +52,34 @@ TITLE_CENTRING = 0.1
 """A title's centre is within this share of the page width from the page's centre."""
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A visual line of a page, or one row of a ruled table."""
+
+    words: tuple[Word, ...]
+    """Left to right; a table row's cell by cell."""
+    cells: tuple[tuple[Word, ...], ...] = ()
+    """A table row's cells that hold words, left to right, each in reading order: the row's
+    parts (a visual line is cut into parts at wide gaps instead)."""
+
+    @property
+    def top(self) -> float:
+        return min(w.bbox[1] for w in self.words)
+
+    @property
+    def centre(self) -> float:
+        """The highest vertical centre of its words: the order ``group_rows`` builds rows in."""
+        return min((w.bbox[1] + w.bbox[3]) / 2 for w in self.words)
+
+
 def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> DocumentText:
     normalizer = Normalizer(patterns.lookalikes)
     visual = [(page, page_rows(page, patterns, normalizer)) for page in pages]
     title = find_title_row(visual[0], patterns) if visual else None
-    header_bottom = title[0].bbox[1] - 0.5 if title else find_header_bottom(visual[0], patterns) if visual else 0.0
+    if title:
+        header_bottom = title.words[0].bbox[1] - 0.5
+    else:
+        header_bottom = find_header_bottom(visual[0], patterns) if visual else 0.0
     closing = find_closing_start(visual, patterns)
     lines: list[Line] = []
     title_index = None
@@ -49,19 +91,40 @@ def build_document_text(pages: Sequence[PageWords], patterns: Patterns) -> Docum
     return DocumentText(lines, pages, title_index)
 
 
-def page_rows(page: PageWords, patterns: Patterns, normalizer: Normalizer) -> list[list[Word]]:
-    """A page's visual lines of normalised words, page numbers left out. OCRed words are also
+def page_rows(page: PageWords, patterns: Patterns, normalizer: Normalizer) -> list[Row]:
+    """A page's rows of normalised words, top to bottom: the rows of its ruled tables, and the
+    visual lines of the other words, page numbers left out. OCRed words are also
     post-corrected (``correct.py``): impossible syllables with one clear candidate in the
     domain lexicon, digit look-alikes, numbers split across a line break; a corrected word's
     confidence drops, and with it that of every field it is part of."""
-    words = [normalised(w, normalizer) for w in page.words]
-    rows = [row for row in group_rows([w for w in words if w.text]) if not is_page_number(row, page, patterns)]
+    words = [word for word in (normalised(w, normalizer) for w in page.words) if word.text]
+    table_rows, words = ruled_rows(page.tables, words)
+    rows = [row for row in group_rows(words) if not is_page_number(row, page, patterns)]
     if page.source is TextSource.OCR:
         lexicon = lexicon_for(patterns)
         rows = join_split_numbers(
             [[w for part in split_parts(row) for w in corrected_row(part, lexicon)] for row in rows]
         )
-    return rows
+    return sorted([Row(tuple(row)) for row in rows if row] + table_rows, key=lambda row: row.centre)
+
+
+def ruled_rows(tables: Sequence[RuledTable], words: list[Word]) -> tuple[list[Row], list[Word]]:
+    """One row per row of the ruled tables (cells that hold no word left out), and the words
+    outside every cell."""
+    rows: list[Row] = []
+    taken: set[int] = set()
+    for table in tables:
+        inside = [i for i, word in enumerate(words) if i not in taken and centre_in(word.bbox, table.bbox)]
+        for table_row in table.rows:
+            cells = []
+            for cell in table_row:
+                mine = [i for i in inside if i not in taken and centre_in(words[i].bbox, cell.bbox)]
+                taken.update(mine)
+                if mine:
+                    cells.append(tuple(w for line in group_rows(words[i] for i in mine) for w in line))
+            if cells:
+                rows.append(Row(tuple(w for cell in cells for w in cell), tuple(cells)))
+    return rows, [word for i, word in enumerate(words) if i not in taken]
 
 
 def normalised(word: Word, normalizer: Normalizer) -> Word:
@@ -70,15 +133,15 @@ def normalised(word: Word, normalizer: Normalizer) -> Word:
     return word if text == word.text else Word(text, word.bbox, word.confidence)
 
 
-def find_title_row(first: tuple[PageWords, list[list[Word]]], patterns: Patterns) -> list[Word] | None:
+def find_title_row(first: tuple[PageWords, list[Row]], patterns: Patterns) -> Row | None:
     """The printed type title of page 1 ("BÁO CÁO", "QUYẾT ĐỊNH"): upper case, centred, in the
     top half. Centring tells it from a stamp's "CÔNG VĂN ĐẾN"."""
     page, rows = first
     for row in rows:
-        if row[0].bbox[1] > TITLE_SEARCH * page.height:
+        if row.words[0].bbox[1] > TITLE_SEARCH * page.height:
             break
-        text = row_text(row)
-        centre = (min(w.bbox[0] for w in row) + max(w.bbox[2] for w in row)) / 2
+        text = row_text(row.words)
+        centre = (min(w.bbox[0] for w in row.words) + max(w.bbox[2] for w in row.words)) / 2
         if text.isupper() and abs(centre - page.width / 2) < TITLE_CENTRING * page.width and patterns.type_titled(text):
             return row
     return None
@@ -132,12 +195,14 @@ def row_text(row: Sequence[Word]) -> str:
     return " ".join(w.text for w in row)
 
 
-def find_header_bottom(first: tuple[PageWords, list[list[Word]]], patterns: Patterns) -> float:
+def find_header_bottom(first: tuple[PageWords, list[Row]], patterns: Patterns) -> float:
     """Where the header of page 1 ends when there is no title: below the first number line and
     the first place-and-date line and the "V/v" lines under the number, else at a fixed share
     of the page."""
     page, rows = first
-    top_rows = [(i, row_text(row)) for i, row in enumerate(rows) if row[0].bbox[1] < TITLE_SEARCH * page.height]
+    top_rows = [
+        (i, row_text(row.words)) for i, row in enumerate(rows) if row.words[0].bbox[1] < TITLE_SEARCH * page.height
+    ]
     marked = [
         next((i for i, text in top_rows if patterns.regexes[name].search(text)), -1)
         for name in ("document_number", "place_date")
@@ -145,37 +210,35 @@ def find_header_bottom(first: tuple[PageWords, list[list[Word]]], patterns: Patt
     if max(marked) < 0:
         return HEADER_FALLBACK * page.height
     last = max(marked)
-    while last + 1 < len(rows) and is_left_continuation(rows[last + 1], rows[last], page):
+    while last + 1 < len(rows) and is_left_continuation(rows[last + 1].words, rows[last].words, page):
         last += 1
-    return max(w.bbox[3] for w in rows[last]) + 1
+    return max(w.bbox[3] for w in rows[last].words) + 1
 
 
-def is_left_continuation(row: list[Word], above: list[Word], page: PageWords) -> bool:
+def is_left_continuation(row: Sequence[Word], above: Sequence[Word], page: PageWords) -> bool:
     """A line of the left header block right under the previous one (a công văn's "V/v ...")."""
     height = max(w.bbox[3] - w.bbox[1] for w in row)
     gap = min(w.bbox[1] for w in row) - max(w.bbox[3] for w in above)
     return gap < height and max(w.bbox[2] for w in row) < GUTTER[1] * page.width
 
 
-def find_closing_start(
-    visual: list[tuple[PageWords, list[list[Word]]]], patterns: Patterns
-) -> tuple[int, float] | None:
+def find_closing_start(visual: list[tuple[PageWords, list[Row]]], patterns: Patterns) -> tuple[int, float] | None:
     """Page number and top of the closing block: the last "Nơi nhận" line, else (a letter
     without one) the signer's capacity or title on the right half of the last page."""
     heading = patterns.regexes["recipients_heading"]
     found = None
     for page, rows in visual:
         for row in rows:
-            if heading.match(row_text(row)):
-                found = (page.number, row[0].bbox[1] - 3)
+            if heading.match(row_text(row.words)):
+                found = (page.number, row.words[0].bbox[1] - 3)
     if found is None and visual:
         page, rows = visual[-1]
         for row in rows:
-            right = row_text([w for w in row if w.bbox[0] > page.width / 2])
+            right = row_text([w for w in row.words if w.bbox[0] > page.width / 2])
             if right.isupper() and (
                 patterns.regexes["capacity_prefix"].match(right) or fold(right) in patterns.positions
             ):
-                found = (page.number, row[0].bbox[1] - 3)
+                found = (page.number, row.words[0].bbox[1] - 3)
                 break
     return found
 
@@ -188,10 +251,9 @@ def zone_of(page: int, top: float, header_bottom: float, closing: tuple[int, flo
     return Zone.BODY
 
 
-def page_lines(
-    page: PageWords, rows: list[list[Word]], header_bottom: float, closing: tuple[int, float] | None
-) -> list[Line]:
-    """Lines of one page: header columns, then body lines, then closing columns."""
+def page_lines(page: PageWords, rows: list[Row], header_bottom: float, closing: tuple[int, float] | None) -> list[Line]:
+    """Lines of one page: header columns, then body lines, then closing columns. A table row's
+    parts are its cells."""
     body: list[Line] = []
     columns: dict[Zone, dict[Column, list[Word]]] = {
         Zone.HEADER: {c: [] for c in Column},
@@ -199,11 +261,11 @@ def page_lines(
     }
     gutter = (GUTTER[0] * page.width, GUTTER[1] * page.width)
     for row in rows:
-        zone = zone_of(page.number, min(w.bbox[1] for w in row), header_bottom, closing)
+        zone = zone_of(page.number, row.top, header_bottom, closing)
         if zone is Zone.BODY:
-            body.append(make_line(split_parts(row), page.number, zone, Column.FULL))
+            body.append(make_line(row.cells or split_parts(list(row.words)), page.number, zone, Column.FULL))
             continue
-        for part in split_parts(row, gutter):
+        for part in row.cells or split_parts(list(row.words), gutter):
             columns[zone][column_of(union_boxes([w.bbox for w in part]), page.width)].extend(part)
     return (
         column_lines(columns[Zone.HEADER], page.number, Zone.HEADER)

@@ -3,6 +3,7 @@ and the figures their rows give (PDFs built at test time with fpdf2, and the com
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -10,7 +11,9 @@ import pytest
 
 from extractor.extract import Extractor
 from extractor.ingest import IngestOptions, read_document
+from extractor.layout import build_document_text
 from extractor.model import PageWords
+from extractor.patterns import load_patterns
 from extractor.ruled_tables import find_tables, has_rules, is_grid, path_edges, path_objects
 from tests.conftest import SAMPLES
 from tests.report_pdfs import TABLE_SCHOOLS, drawn_grid_report, table_report
@@ -103,6 +106,37 @@ def test_a_figure_points_at_its_row(extractor: Extractor, hard_table: Path) -> N
         [row[0].bbox[0], row[0].bbox[1], row[-1].bbox[2], row[-1].bbox[3]], abs=0.1
     )
     assert figures[1]["text"] == "2 Trường Chính trị Nguyễn Văn Linh tỉnh Hưng Yên 26 1.685"
+
+
+def test_one_line_per_table_row(hard_table: Path) -> None:
+    """Each row of a ruled table is one line of the text, its cells (those with words) joined by
+    tabs, a name over two lines of its cell in one piece. Without the rules (a scan's pages have
+    none), rows are the visual lines, cut where a gap is wide."""
+    pages = pages_of(hard_table)
+    patterns = load_patterns()
+    tabbed = [line.text for line in build_document_text(pages, patterns).lines if "\t" in line.text]
+    rows = [row for page in pages for table in page.tables for row in table.rows]
+    assert tabbed == ["\t".join(cell.text for cell in row if cell.text) for row in rows]
+    assert tabbed[2:4] == [
+        "1\tTrường Chính trị tỉnh Hải Dương\t18\t1.012",
+        "2\tTrường Chính trị Nguyễn Văn Linh tỉnh Hưng Yên\t26\t1.685",
+    ]
+    unruled = [dataclasses.replace(page, tables=()) for page in pages]
+    lines = [line.text for line in build_document_text(unruled, patterns).lines]
+    assert "Trường Chính trị tỉnh Hải" in lines and "1\t18\t1.012" in lines
+    assert "5 Trường Chính trị Hà Nam\t22\t1.250" in lines
+
+
+def test_the_schools_are_those_of_the_rows(extractor: Extractor, hard_table: Path) -> None:
+    """Names over two lines of their cells are read whole: the record names each row's school
+    once, and no piece of a name ("Trường Chính trị tỉnh Hải") or other school whose name starts
+    like a first line ("Trường Chính trị Nguyễn Văn" → Nguyễn Văn Cừ)."""
+    schools = extractor.extract(hard_table).data["schools"]
+    assert [school["name"] for school in schools] == [canonical for _, _, canonical, *_ in TABLE_SCHOOLS]
+    assert all(school["id"] and school["score"] >= 0.9 for school in schools)
+    assert [mention["text"] for school in schools for mention in school["mentions"]] == [
+        printed for _, printed, *_ in TABLE_SCHOOLS
+    ]
 
 
 def test_a_header_repeated_on_the_next_page(extractor: Extractor, tmp_path: Path) -> None:
