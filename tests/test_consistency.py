@@ -45,6 +45,7 @@ def courses() -> Courses:
             [
                 "Trung cấp lý luận chính trị - hành chính",
                 "Các lớp TCLLCT-HC",
+                "Các lớp TCELLCT-HC",
                 "TC LLCT",
                 "Trung cấp LLCT hệ tập trung",
                 "trung cấp lý luận chính trị hệ không tập trung",
