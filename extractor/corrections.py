@@ -230,10 +230,6 @@ class Corrections:
         corrected, statuses = self.effective(record)
         return _finish(record, corrected, statuses)
 
-    def statuses(self, record: dict[str, Any]) -> dict[str, str]:
-        """The review status of every item of ``record``, by its path in ``record``."""
-        return self.effective(record)[1]
-
     def effective(self, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """The record with corrected values and confirmed confidences, nothing removed yet, and the
         status of every item by its path in ``record`` (what the review pages show)."""
@@ -382,7 +378,7 @@ def check_edit(record: dict[str, Any], item: str, edit: Edit) -> None:
         raise InvalidCorrection(f"{edit.path}: unknown action {edit.action!r}")
     if not exists(record, item):
         raise InvalidCorrection(f"{item}: no such item in this document")
-    if target.part is not None and edit.action not in ("corrected", "reverted"):
+    if target.part is not None and edit.action != "corrected":
         raise InvalidCorrection(f"{edit.path}: a part can only be corrected; accept or reject {item}")
     if edit.action == "corrected" and target.part is None and target.section not in CORRECTABLE_ITEMS:
         raise InvalidCorrection(f"{item}: correct its parts ({', '.join(PARTS.get(target.section, ())) or 'none'})")
@@ -496,12 +492,12 @@ def _retarget(path: str, item: str, moved: str) -> str:
 
 
 def _status(entries: list[Entry]) -> str:
-    decisions = [entry.action for entry in entries if entry.path == entry.item and entry.action != "corrected"]
-    if decisions and decisions[-1] == "rejected":
+    """Rejected when that is the latest word on the item; else corrected when any value was."""
+    if entries[-1].action == "rejected":
         return "rejected"
     if any(entry.action == "corrected" for entry in entries):
         return "corrected"
-    return "accepted" if decisions else "auto"
+    return "accepted"
 
 
 def _finish(record: dict[str, Any], corrected: dict[str, Any], statuses: dict[str, str]) -> dict[str, Any]:

@@ -246,3 +246,14 @@ def test_edits_must_fit_their_item(out: Path) -> None:
         with pytest.raises(InvalidCorrection):
             corrections.write(record, item, 0, [edit])
     assert corrections.entries(record["source"]["sha256"]) == []
+
+
+def test_the_latest_word_on_an_item_counts(out: Path) -> None:
+    record = the_record(out)
+    corrections = Corrections(open_store(out))
+    corrections.write(record, "figures[4]", 0, [Edit("figures[4]", "rejected")])
+    corrections.write(record, "figures[4]", 1, [Edit("figures[4].classes", "corrected", 6)])
+    corrected = corrections.apply(record)
+    assert corrected["figures"][4]["classes"] == 6 and corrected["review_status"]["figures[4]"] == "corrected"
+    corrections.write(record, "figures[4]", 2, [Edit("figures[4]", "rejected")])
+    assert len(corrections.apply(record)["figures"]) == len(record["figures"]) - 1
