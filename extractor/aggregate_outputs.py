@@ -35,6 +35,8 @@ COLUMNS = (
 CHECK_COLUMNS = ("check", "document", "figures", "message")
 DUPLICATE_COLUMNS = ("file", "sha256", "kept_file", "kept_sha256", "reason")
 CHART_KIND = "result"
+DISPLAY = ("school", "period", "kind", "course", "classes", "students")
+"""Columns of the terminal and Markdown tables."""
 
 
 def row_type(row: Row, total: bool) -> str:
@@ -74,16 +76,13 @@ def to_json(result: Aggregate) -> str:
 
 
 def to_markdown(result: Aggregate) -> str:
-    lines = ["# Classes and students", "", *markdown_table(("school", *DISPLAY[1:]), display_rows(result.rows))]
+    lines = ["# Classes and students", "", *markdown_table(DISPLAY, display_rows(result.rows))]
     lines += ["", "## Totals (schools' rows added up)", "", *markdown_table(DISPLAY[1:], display_totals(result))]
     lines += ["", f"## Duplicates ({len(result.duplicates)})", ""]
     lines += [f"- `{d.file}` = `{d.kept_file}` ({d.reason})" for d in result.duplicates] or ["None."]
     lines += ["", f"## Checks failed ({len(result.checks)})", ""]
     lines += [f"- **{c.check}** ({c.document and c.document[:12]}): {c.message}" for c in result.checks] or ["None."]
     return "\n".join(lines)
-
-
-DISPLAY = ("school", "period", "kind", "course", "classes", "students")
 
 
 def display_rows(rows: Iterable[Row]) -> Iterator[tuple[str, ...]]:

@@ -23,7 +23,6 @@ from typing import Any
 from extractor.courses import Category, Courses
 
 NEWLY_OPENED = "newly_opened"
-KINDS = ("result", NEWLY_OPENED, "carried_over", "plan")
 
 
 @dataclass(frozen=True, order=True)
