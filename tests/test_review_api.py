@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -384,3 +385,15 @@ def test_a_decision_follows_its_item_into_a_new_extraction(client: TestClient, g
     queue = client.get("/", params={"kind": "figure", "view": "all"}).text
     done = re.findall(r'<tr class="decided"[^>]*path=figures%5B(\d+)%5D', queue)
     assert done == ["4"]
+
+
+def test_a_taken_port_and_bad_options_are_one_line_errors(out: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_review(out, "--port", str(port))
+    assert done.returncode == ExitCode.SERVER_FAILED and "cannot listen there" in done.stderr
+    assert run_review(out, "--port", "70000").returncode == ExitCode.USAGE
+    missing = run_review(out, "--archive", str(out / "nowhere"))
+    assert missing.returncode == ExitCode.USAGE and missing.stderr.count("\n") == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 from pathlib import Path
 
 DEFAULT_PORT = 8765
@@ -31,18 +32,26 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from extractor.corrections import default_reviewer
-    from extractor.errors import ExitCode, ServerFailed
+    from extractor.errors import ExitCode
     from extractor.review.app import create_app
     from extractor.web import Guard, bind, is_loopback, serve, server_token, url_of
 
-    if not 0 <= args.port <= 65535:
-        raise ServerFailed(f"{args.host}:{args.port}", "not a port number")
+    problem = usage_problem(args)
+    if problem:
+        print(f"extractor: {problem}", file=sys.stderr)
+        return ExitCode.USAGE
     token = server_token(args.host, args.token)
-    if args.archive is not None and not args.archive.is_dir():
-        raise ServerFailed(str(args.archive), "--archive is not a directory")
     guard = Guard(token, is_loopback(args.host))
     app = create_app(args.out_dir, guard, args.reviewer or default_reviewer(), args.archive)
     sock = bind(args.host, args.port)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises Ctrl-C again once it has shut down cleanly
         serve(app, sock, url_of(sock, args.host, token), open_browser=not args.no_browser)
     return ExitCode.OK
+
+
+def usage_problem(args: argparse.Namespace) -> str | None:
+    if not 0 <= args.port <= 65535:
+        return f"--port {args.port}: not a port number"
+    if args.archive is not None and not args.archive.is_dir():
+        return f"{args.archive}: --archive is not a directory"
+    return None
