@@ -116,15 +116,23 @@ def test_the_page_under_the_widget_is_empty(notice: Path, tmp_path: Path) -> Non
     assert "15" not in [word.text for word in words]
 
 
-def test_a_stamp_block_in_the_header(extractor: Extractor, notice: Path, tmp_path: Path) -> None:
-    """The number and the full date stamped as a block of their own at the top of the page."""
-    box = (300.0, 790.0, 545.0, 834.0)
+@pytest.mark.parametrize("box", [(300.0, 790.0, 545.0, 834.0), (70.0, 790.0, 315.0, 834.0)], ids=["right", "left"])
+def test_a_stamp_block_in_the_header(extractor: Extractor, notice: Path, tmp_path: Path, box: Box) -> None:
+    """The number and the full date stamped as a block of their own at the top of the page, above
+    the motto or above the issuer: the issuer and the subject are still the page's own."""
     stamp = signing.stamp_at(
         tmp_path / "stamp.pdf", (245, 44), [(6, 16, "Số: 15/TB-UBND"), (6, 34, "ngày 15 tháng 01 năm 2025")], 10
     )
     signed = signing.sign_copy(notice, tmp_path / "signed.pdf", stamp=stamp, box=box, border=0)
     record = extractor.extract(signed).data
-    number, date = record["document"]["number"], record["document"]["date"]
+    document = record["document"]
+    number, date = document["number"], document["date"]
     assert (number["value"], date["value"]) == ("15/TB-UBND", "2025-01-15")
     assert number["bbox"][1] < 52 and date["bbox"][1] < 52  # read from the stamp at the top, not the blanks
     assert record["source"]["signatures"][0]["intact"] is True
+    issuer, subject = document["issuer"], document["subject"]
+    assert (issuer["value"], issuer["text"]) == ("Ủy ban nhân dân tỉnh Hải Dương", "ỦY BAN NHÂN DÂN TỈNH HẢI DƯƠNG")
+    assert issuer["bbox"][1] > 52  # the page's own block under the stamp
+    assert subject["value"] == "Kết luận của Chủ tịch Ủy ban nhân dân tỉnh về công tác đào tạo cán bộ"
+    assert document["type"]["value"] == "Thông báo" and document["place"]["value"] == "Hải Dương"
+    assert "missing" not in {item["reason"] for item in record["review"]}

@@ -45,10 +45,16 @@ def find_header_fields(context: Context, findings: Findings) -> None:
 def find_document_number(context: Context, findings: Findings, header: list[tuple[int, Line]]) -> Line | None:
     """The first complete number in the header. E-office software stamps the number into the
     signature widget at signing and leaves the page's "Số:   /TB-UBND" blank: a complete number
-    elsewhere in the header (the widget's words) then wins, with less confidence."""
+    elsewhere in the header (the widget's words) then wins, with less confidence.
+
+    Returns the page's own number line, where the issuer's block ends: the blank one when the
+    number was stamped (a stamp may stand anywhere, above the issuer too)."""
     pattern = context.patterns.regexes["document_number"]
     found = [(index, line, match) for index, line in header if (match := pattern.search(line.text))]
+    if not found:
+        return None
     complete = [item for item in found if item[2]["blank"] is None]
+    blank = [item for item in found if item[2]["blank"] is not None]
     if complete:
         index, line, match = complete[0]
         base = context.doc.line_start(index)
@@ -56,18 +62,16 @@ def find_document_number(context: Context, findings: Findings, header: list[tupl
         confidence = 0.97 if line.zone is Zone.HEADER else 0.75
         if symbol_type(context, match) is None and "/" not in match["symbol"]:
             confidence -= 0.1
-        if len(complete) < len(found):
+        if blank:
             confidence = min(confidence, STAMPED_CONFIDENCE)
         findings.number = Field.at(context.doc, base + match.start("num"), base + match.end(), value, confidence)
-        return line
-    if found:
-        index, line, match = found[0]
+    else:
+        index, line, match = blank[0]
         base = context.doc.line_start(index)
         value = "".join(match["blank"].split()).lstrip("_.…")
         findings.number = Field.at(context.doc, base + match.start("blank"), base + match.end(), value, 0.3)
         findings.review.append(ReviewItem("document.number", "number_blank", 0.3))
-        return line
-    return None
+    return (blank or complete)[0][1]
 
 
 def symbol_type(context: Context, match: regex.Match[str]) -> DocumentType | None:
