@@ -87,6 +87,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
                 "label": label_of(item.path),
                 "value": summary(known[item.document].record, item.path),
                 "decided": queue.is_decided(item),
+                "status": queue.status(item),
                 "href": item_href(item, filters),
             }
             for item in queue.items[(page - 1) * QUEUE_PAGE : page * QUEUE_PAGE]

@@ -107,7 +107,8 @@ class Filters:
 @dataclass
 class Queue:
     items: list[QueueItem]
-    decided: set[tuple[str, str]]
+    decided: dict[tuple[str, str], str]
+    """The status of every decided (document, path)."""
     total: int
     left: int
     kinds: list[str] = field(default_factory=list)
@@ -115,6 +116,9 @@ class Queue:
 
     def is_decided(self, item: QueueItem) -> bool:
         return (item.document, item.path) in self.decided
+
+    def status(self, item: QueueItem) -> str:
+        return self.decided.get((item.document, item.path), "auto")
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,8 @@ class ReviewData:
         self._lock = threading.Lock()
         self._documents: dict[str, Document] = {}
         self._stamp: tuple[Any, ...] | None = None
-        self._statuses: dict[str, tuple[int, frozenset[str]]] = {}
-        """Per document: its latest correction's id and the paths decided then."""
+        self._statuses: dict[str, tuple[int, dict[str, str]]] = {}
+        """Per document: its latest correction's id and the status of each path decided then."""
         open_store(out_dir).close()  # NoStore now rather than at the first request
 
     # -- store access --------------------------------------------------------------------
@@ -236,8 +240,8 @@ class ReviewData:
         chosen.sort(key=lambda item: item.key)
         return Queue(chosen, decided, len(everything), left, kinds, reasons)
 
-    def decided(self) -> set[tuple[str, str]]:
-        """(document, path) of every item with a decision, by its path in the current extraction
+    def decided(self) -> dict[tuple[str, str], str]:
+        """The status of every (document, path) with a decision, by its path in the current extraction
         (a correction made before a re-extraction follows its item). Worked out again only for
         documents whose corrections changed."""
         latest = dict(
@@ -249,10 +253,13 @@ class ReviewData:
                 cached = self._statuses.get(sha256)
                 if sha256 in documents and (cached is None or cached[0] != last):
                     _, statuses = self.corrections.effective(documents[sha256].record)
-                    decided = frozenset(path for path, status in statuses.items() if status != "auto")
+                    decided = {path: status for path, status in statuses.items() if status != "auto"}
                     self._statuses[sha256] = (last, decided)
             return {
-                (sha256, path) for sha256 in latest if sha256 in self._statuses for path in self._statuses[sha256][1]
+                (sha256, path): status
+                for sha256 in latest
+                if sha256 in self._statuses
+                for path, status in self._statuses[sha256][1].items()
             }
 
     def _all_items(self) -> Iterator[QueueItem]:
