@@ -11,14 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from extractor.aggregate import UNATTRIBUTED, Aggregate, Row, plain
-from extractor.files import FILE_MODE, TEMPORARY_SUFFIX
 
 COLUMNS = (
     "row_type",
@@ -200,19 +196,3 @@ def to_chart(result: Aggregate, period: str, suffix: str, all_courses: str) -> b
 def chart_metadata(suffix: str) -> dict[str, Any]:
     """No creation date in the file, so the same archive draws the same bytes."""
     return {"Date": None} if suffix == "svg" else {}
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """``files.write_atomically`` for binary content (a workbook, an image)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

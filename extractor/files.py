@@ -6,10 +6,12 @@ A reader (or a re-run after ``kill -9``) never sees half a record. Temporary fil
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 TEMPORARY_SUFFIX = ".tmp"
 _UMASK = os.umask(0)
@@ -24,12 +26,25 @@ def write_atomically(path: Path, text: str) -> None:
 
 def write_lines_atomically(path: Path, lines: Iterable[str]) -> None:
     """Write ``lines`` (each ended by a newline) to ``path`` through a temporary file and a rename."""
+    with atomic_stream(path) as stream:
+        for line in lines:
+            stream.write((line + "\n").encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Binary content (a workbook, an image) written whole or not at all."""
+    with atomic_stream(path) as stream:
+        stream.write(data)
+
+
+@contextlib.contextmanager
+def atomic_stream(path: Path) -> Iterator[BinaryIO]:
+    """A binary stream whose content replaces ``path`` only when the block ends without an error."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            for line in lines:
-                stream.write(line + "\n")
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, FILE_MODE)

@@ -45,11 +45,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from extractor.aggregate import Filters, aggregate, resolve_school
-    from extractor.aggregate_outputs import write_bytes_atomically
     from extractor.cli import fail
     from extractor.consistency import attribution_for
     from extractor.errors import ExitCode
-    from extractor.files import write_atomically
+    from extractor.files import write_atomically, write_bytes_atomically
     from extractor.patterns import load_patterns
 
     problem = usage_problem(args)
