@@ -173,6 +173,8 @@ def serve(app: ASGIApp, sock: socket.socket, url: str, open_browser: bool) -> No
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down cleanly on Ctrl-C, then raises it again
+        pass
     finally:
         sock.close()
     print("stopped", file=sys.stderr, flush=True)

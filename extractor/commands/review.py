@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 
@@ -44,8 +43,7 @@ def run(args: argparse.Namespace) -> int:
     guard = Guard(token, is_loopback(args.host))
     app = create_app(args.out_dir, guard, args.reviewer or default_reviewer(), args.archive)
     sock = bind(args.host, args.port)
-    with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises Ctrl-C again once it has shut down cleanly
-        serve(app, sock, url_of(sock, args.host, token), open_browser=not args.no_browser)
+    serve(app, sock, url_of(sock, args.host, token), open_browser=not args.no_browser)
     return ExitCode.OK
 
 
