@@ -161,9 +161,13 @@ def draw_table(pdf: FPDF, rows: Sequence[Sequence[str]], repeat_header: bool) ->
     pdf.ln(6)
 
 
-def drawn_grid_report(path: Path, rules: str) -> Path:
+GRID_HEADER = ("Loại lớp", "Số lớp", "Số học viên")
+
+
+def drawn_grid_report(path: Path, rules: str, heading: Sequence[str] = GRID_HEADER) -> Path:
     """A one-page report whose table is drawn rule by rule, as office suites export them:
-    ``rules`` is "lines" (stroked lines) or "bars" (thin filled rectangles)."""
+    ``rules`` is "lines" (stroked lines) or "bars" (thin filled rectangles); ``heading`` is the
+    table's header row."""
     pdf = new_pdf()
     header(
         pdf,
@@ -175,7 +179,7 @@ def drawn_grid_report(path: Path, rules: str) -> Path:
     title(pdf, "BÁO CÁO", "kết quả đào tạo năm 2024")
     paragraphs(pdf, ["Năm 2024, Nhà trường mở các lớp sau:"])
     rows = [
-        ("Loại lớp", "Số lớp", "Số học viên"),
+        tuple(heading),
         ("Trung cấp lý luận chính trị", "9", "630"),
         ("Bồi dưỡng chuyên viên", "4", "1.120"),
     ]

@@ -4,16 +4,17 @@ and the figures their rows give (PDFs built at test time with fpdf2, and the com
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
-from extractor.extract import Extractor
+from extractor.extract import ExtractOptions, Extractor
 from extractor.ingest import IngestOptions, read_document
 from extractor.layout import build_document_text
 from extractor.model import PageWords
-from extractor.patterns import load_patterns
+from extractor.patterns import DEFAULT_DIRECTORY, load_patterns
 from extractor.ruled_tables import find_tables, has_rules, is_grid, path_edges, path_objects
 from tests.conftest import SAMPLES
 from tests.report_pdfs import TABLE_SCHOOLS, drawn_grid_report, table_report
@@ -168,6 +169,25 @@ def test_a_category_table_drawn_rule_by_rule(extractor: Extractor, tmp_path: Pat
     record = extractor.extract(drawn_grid_report(tmp_path / "grid.pdf", rules)).data
     found = [(f["classes"], f["students"], f["school"], f["label"]) for f in record["figures"]]
     assert found == [(9, 630, None, "Trung cấp lý luận chính trị"), (4, 1120, None, "Bồi dưỡng chuyên viên")]
+
+
+def test_the_header_words_are_patterns(extractor: Extractor, tmp_path: Path) -> None:
+    """What names the counts' columns comes from ``patterns/regex.toml``: a header "Số người học"
+    counts students once ``table_students_header`` knows it."""
+    path = drawn_grid_report(tmp_path / "learners.pdf", "lines", ("Loại lớp", "Số lớp", "Số người học"))
+    assert extractor.extract(path).data["figures"] == []
+    copy = tmp_path / "patterns"
+    shutil.copytree(DEFAULT_DIRECTORY, copy)
+    regexes = copy / "regex.toml"
+    lines = regexes.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("table_students_header ="))
+    lines[at] = r"table_students_header = '''học\s+viên|người\s+học'''"
+    regexes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    figures = Extractor(ExtractOptions(patterns_dir=copy)).extract(path).data["figures"]
+    assert [(f["classes"], f["students"], f["label"]) for f in figures] == [
+        (9, 630, "Trung cấp lý luận chính trị"),
+        (4, 1120, "Bồi dưỡng chuyên viên"),
+    ]
 
 
 def test_pages_without_a_grid_are_not_searched() -> None:

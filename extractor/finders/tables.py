@@ -1,9 +1,11 @@
 """Figures in tables of schools (or course categories) × classes × students.
 
 A table is found by its header: cells naming a "lớp" column and a "học viên" column, possibly
-over two rows ("Số lượng" over "Lớp | Học viên"). Each following row with a count of classes
+over two rows ("Số lượng" over "Lớp | Học viên"; the header words are ``table_classes_header`` and
+``table_students_header`` in ``patterns/regex.toml``). Each following row with a count of classes
 becomes a figure: the counts under the two header cells, the row's longest text cell as its
-label, the school named in the row as its school; a total row ("Tổng cộng", "Cộng") has none.
+label, the school named in the row as its school; a total row (``table_total``: "Tổng cộng",
+"Cộng") has none.
 
 Two ways to know the cells:
 - a ruled table of a text-layer page (``ruled_tables``, found at ingest from the drawn rules):
@@ -23,12 +25,10 @@ from extractor.fields import Field, Figure
 from extractor.finders import Context, count_value
 from extractor.finders.periods import Periods
 from extractor.model import BBox, DocumentText, Line, TableCell, Zone, union_boxes
+from extractor.patterns import Patterns
 
 ROW_NUMBER = regex.compile(r"^\s*\d{1,3}[.)]?\s+")
 NUMBER = regex.compile(r"^\d{1,3}(?:[.,]\d{3})+$|^\d{1,6}$")
-CLASSES_HEADER = regex.compile(r"(?i)(?<!\p{L})lớp(?!\p{L})")
-STUDENTS_HEADER = regex.compile(r"(?i)học\s+viên|(?<!\p{L})HV(?!\p{L})")
-TOTAL = regex.compile(r"(?i)^\s*(?:tổng\s+cộng|cộng|tổng\s+số|tổng)\s*:?\s*$")
 LETTER = regex.compile(r"\p{L}")
 MAX_HEADER_ROWS = 3
 MIN_SCHOOL_SCORE = 0.8
@@ -92,7 +92,7 @@ def ruled_figures(context: Context, periods: Periods, schools: Schools) -> list[
         placed = placed_words(context.doc, page)
         for position, table in enumerate(context.doc.tables[page]):
             rows = [[read_cell(context.doc, cell, placed) for cell in row] for row in table.rows]
-            first_data, columns = header_columns(rows)
+            first_data, columns = header_columns(rows, context.patterns)
             if columns is None and position == 0 and carried and carried[0] == page - 1 and goes_on(rows, carried[1]):
                 first_data, columns = 0, carried[1]
             carried = (page, columns) if columns else None
@@ -142,7 +142,7 @@ def read_cell(doc: DocumentText, cell: TableCell, placed: list[PlacedWord]) -> S
     )
 
 
-def header_columns(rows: list[list[Span]]) -> tuple[int, Columns | None]:
+def header_columns(rows: list[list[Span]], patterns: Patterns) -> tuple[int, Columns | None]:
     """The index of the first row under the header (the rows on top without counts), and the
     count columns the header names. Of several cells naming "lớp" ("Loại lớp", "Số lớp"), the
     one with most counts under it wins, then the narrowest (not a "Số lượng" over both)."""
@@ -150,8 +150,9 @@ def header_columns(rows: list[list[Span]]) -> tuple[int, Columns | None]:
     while first_data < min(len(rows), MAX_HEADER_ROWS) and not any(cell.is_number for cell in rows[first_data]):
         first_data += 1
     cells = [cell for row in rows[:first_data] for cell in row]
-    classes = [cell for cell in cells if header_kind(cell) == "classes"]
-    students = [cell for cell in cells if header_kind(cell) == "students"]
+    kinds = [(cell, header_kind(cell.text, patterns)) for cell in cells]
+    classes = [cell for cell, kind in kinds if kind == "classes"]
+    students = [cell for cell, kind in kinds if kind == "students"]
     if not classes or not students:
         return first_data, None
     body = rows[first_data:]
@@ -160,10 +161,12 @@ def header_columns(rows: list[list[Span]]) -> tuple[int, Columns | None]:
     return first_data, Columns(extent(classes_cell), extent(students_cell))
 
 
-def header_kind(cell: Span) -> str | None:
-    if STUDENTS_HEADER.search(cell.text):
+def header_kind(text: str, patterns: Patterns) -> str | None:
+    """Whether a header cell names the students column or the classes one (a cell naming both,
+    "Học viên/lớp", is the students')."""
+    if patterns.regexes["table_students_header"].search(text):
         return "students"
-    return "classes" if CLASSES_HEADER.search(cell.text) else None
+    return "classes" if patterns.regexes["table_classes_header"].search(text) else None
 
 
 def extent(cell: Span) -> tuple[float, float]:
@@ -201,15 +204,19 @@ def ruled_row_figure(
         students=count_value(students.text) if students is not None and students.is_number else None,
         label=" ".join(ROW_NUMBER.sub("", label.text).split()),
         period=periods.period_at(start, start, sentence=(start, start)),
-        school=None if TOTAL.match(label.text) else row_school(context, label, schools),
+        school=None if is_total(context, label.text) else row_school(context, label, schools),
         source=Field(text, confidence, page, bbox, text),
     )
     return label.starts[0], figure
 
 
+def is_total(context: Context, label: str) -> bool:
+    return bool(context.patterns.regexes["table_total"].match(label))
+
+
 def row_school(context: Context, label: Span, schools: Schools) -> str | None:
-    """The school the whole label cell names (the gazetteer's reading: a name over two lines
-    of a cell is two pieces of the running text), else a school mentioned inside the cell."""
+    """The school the whole label cell names by the gazetteer, else a school the schools finder
+    found inside the cell."""
     match = context.patterns.gazetteer.match_school(ROW_NUMBER.sub("", label.text))
     if match.school is not None and match.school.kind == "school" and match.score >= MIN_SCHOOL_SCORE:
         return match.school.name
@@ -235,7 +242,7 @@ def word_box_figures(context: Context, periods: Periods, schools: Schools) -> li
         if not is_row(doc, line):
             continue
         cells, last = header_cells(lines, index - 1)
-        columns = count_columns(cells)
+        columns = count_columns(cells, context.patterns)
         if columns is None:
             continue
         index = last + 1
@@ -280,10 +287,11 @@ def header_cells(lines: tuple[Line, ...], index: int) -> tuple[list[Cell], int]:
     return cells, index
 
 
-def count_columns(cells: list[Cell]) -> tuple[float, float] | None:
+def count_columns(cells: list[Cell], patterns: Patterns) -> tuple[float, float] | None:
     """Horizontal centres of the classes and the students columns, when ``cells`` are a header."""
-    classes = [x for text, x, _ in cells if CLASSES_HEADER.search(text) and not STUDENTS_HEADER.search(text)]
-    students = [x for text, x, _ in cells if STUDENTS_HEADER.search(text)]
+    kinds = [(x, header_kind(text, patterns)) for text, x, _ in cells]
+    classes = [x for x, kind in kinds if kind == "classes"]
+    students = [x for x, kind in kinds if kind == "students"]
     if classes and students:
         return classes[0], students[0]
     return None
@@ -315,7 +323,7 @@ def row_figure(
         students=count_value(students[0].strip()),
         label=" ".join(ROW_NUMBER.sub("", label).split()),
         period=periods.period_at(base, base, sentence=(base, base)),
-        school=None if TOTAL.match(label) or not named else named[0],
+        school=None if is_total(context, label) or not named else named[0],
         source=source.with_value(" ".join(row.text.split())),
     )
     return base + label_offset, figure
