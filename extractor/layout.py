@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+import regex
 
 from extractor.correct import corrected_row, join_split_numbers, lexicon_for
 from extractor.gazetteer import fold
@@ -196,16 +198,16 @@ def row_text(row: Sequence[Word]) -> str:
 
 
 def find_header_bottom(first: tuple[PageWords, list[Row]], patterns: Patterns) -> float:
-    """Where the header of page 1 ends when there is no title: below the first number line and
-    the first place-and-date line and the "V/v" lines under the number, else at a fixed share
-    of the page."""
+    """Where the header of page 1 ends when there is no title: below the page's own number line
+    and place-and-date line and the "V/v" lines under the number, else at a fixed share of the
+    page."""
     page, rows = first
     top_rows = [
         (i, row_text(row.words)) for i, row in enumerate(rows) if row.words[0].bbox[1] < TITLE_SEARCH * page.height
     ]
     marked = [
-        next((i for i, text in top_rows if patterns.regexes[name].search(text)), -1)
-        for name in ("document_number", "place_date")
+        own_line(top_rows, patterns.regexes["document_number"], lambda match: match["blank"] is not None),
+        own_line(top_rows, patterns.regexes["place_date"], lambda match: not match["day"].strip().isdigit()),
     ]
     if max(marked) < 0:
         return HEADER_FALLBACK * page.height
@@ -213,6 +215,16 @@ def find_header_bottom(first: tuple[PageWords, list[Row]], patterns: Patterns) -
     while last + 1 < len(rows) and is_left_continuation(rows[last + 1].words, rows[last].words, page):
         last += 1
     return max(w.bbox[3] for w in rows[last].words) + 1
+
+
+def own_line(
+    rows: list[tuple[int, str]], pattern: regex.Pattern[str], blank: Callable[[regex.Match[str]], bool]
+) -> int:
+    """Index of the first row the pattern finds, or -1; the first with a blank if there is one. An
+    e-office document keeps its own number or day blank and has it stamped elsewhere, as a block
+    at the top of the page perhaps: the header goes down to the page's own line."""
+    found = [(i, match) for i, text in rows if (match := pattern.search(text))]
+    return next((i for i, match in found if blank(match)), found[0][0] if found else -1)
 
 
 def is_left_continuation(row: Sequence[Word], above: Sequence[Word], page: PageWords) -> bool:

@@ -239,3 +239,38 @@ def eoffice_notice(path: Path) -> Path:
     closing(pdf, ["- Trường Chính trị tỉnh,", "- Lưu: VT."], ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "Lê Ngọc Châu")
     pdf.output(str(path))
     return path
+
+
+LETTER_NUMBER_LINE = "Số:            /UBND-VP"
+LETTER_SUBJECT = ("V/v báo cáo kết quả đào tạo", "cán bộ năm 2024")
+
+
+def eoffice_letter(path: Path) -> Path:
+    """A born-digital công văn (no type title; its trích yếu "V/v ..." under the number) whose
+    number and day are blank for the signing software to stamp."""
+    pdf = new_pdf()
+    header(
+        pdf,
+        ["ỦY BAN NHÂN DÂN", "TỈNH HẢI DƯƠNG"],
+        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"],
+        LETTER_NUMBER_LINE,
+        NOTICE_DATE_LINE,
+    )
+    top = pdf.get_y() - LINE
+    for index, text in enumerate(LETTER_SUBJECT):
+        pdf.set_xy(LEFT, top + index * LINE)
+        pdf.cell(220, LINE, text, align="C")
+    pdf.set_xy(LEFT, top + len(LETTER_SUBJECT) * LINE + 14)
+    pdf.cell(0, LINE, "Kính gửi: Trường Chính trị tỉnh Hải Dương.", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    paragraphs(
+        pdf,
+        [
+            "Để tổng hợp kết quả đào tạo, bồi dưỡng cán bộ năm 2024, Ủy ban nhân dân tỉnh đề nghị Trường "
+            "Chính trị tỉnh Hải Dương báo cáo số lớp, số học viên đã mở trong năm.",
+            "Báo cáo gửi về Văn phòng Ủy ban nhân dân tỉnh trước ngày 31 tháng 01 năm 2025.",
+        ],
+    )
+    closing(pdf, ["- Như trên,", "- Lưu: VT."], ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"], "Phạm Văn Tùng")
+    pdf.output(str(path))
+    return path

@@ -16,7 +16,7 @@ from extractor.extract import Extractor
 from extractor.ingest import text_layer_page
 from extractor.model import BBox
 from tests import signing
-from tests.report_pdfs import eoffice_notice
+from tests.report_pdfs import eoffice_letter, eoffice_notice
 
 Box = tuple[float, float, float, float]
 """``(left, bottom, right, top)`` in PDF user space, as annotations and pyHanko take it."""
@@ -116,14 +116,17 @@ def test_the_page_under_the_widget_is_empty(notice: Path, tmp_path: Path) -> Non
     assert "15" not in [word.text for word in words]
 
 
-@pytest.mark.parametrize("box", [(300.0, 790.0, 545.0, 834.0), (70.0, 790.0, 315.0, 834.0)], ids=["right", "left"])
-def test_a_stamp_block_in_the_header(extractor: Extractor, notice: Path, tmp_path: Path, box: Box) -> None:
+STAMP_BOXES = {"over_the_motto": (300.0, 790.0, 545.0, 834.0), "over_the_issuer": (70.0, 790.0, 315.0, 834.0)}
+
+
+@pytest.mark.parametrize("at", STAMP_BOXES)
+def test_a_stamp_block_in_the_header(extractor: Extractor, notice: Path, tmp_path: Path, at: str) -> None:
     """The number and the full date stamped as a block of their own at the top of the page, above
     the motto or above the issuer: the issuer and the subject are still the page's own."""
     stamp = signing.stamp_at(
         tmp_path / "stamp.pdf", (245, 44), [(6, 16, "Số: 15/TB-UBND"), (6, 34, "ngày 15 tháng 01 năm 2025")], 10
     )
-    signed = signing.sign_copy(notice, tmp_path / "signed.pdf", stamp=stamp, box=box, border=0)
+    signed = signing.sign_copy(notice, tmp_path / "signed.pdf", stamp=stamp, box=STAMP_BOXES[at], border=0)
     record = extractor.extract(signed).data
     document = record["document"]
     number, date = document["number"], document["date"]
@@ -136,3 +139,23 @@ def test_a_stamp_block_in_the_header(extractor: Extractor, notice: Path, tmp_pat
     assert subject["value"] == "Kết luận của Chủ tịch Ủy ban nhân dân tỉnh về công tác đào tạo cán bộ"
     assert document["type"]["value"] == "Thông báo" and document["place"]["value"] == "Hải Dương"
     assert "missing" not in {item["reason"] for item in record["review"]}
+
+
+@pytest.mark.parametrize("day", ["Hải Dương, ngày 15 tháng 01 năm 2025", "Ngày: 15/01/2025"])
+@pytest.mark.parametrize("at", STAMP_BOXES)
+def test_a_stamp_block_over_a_letter(extractor: Extractor, tmp_path: Path, at: str, day: str) -> None:
+    """A công văn has no title: its header ends under its own number, place-and-date and "V/v"
+    lines, not under a stamp block at the top that carries a number and a place and date too."""
+    letter = eoffice_letter(tmp_path / "letter.pdf")
+    stamp = signing.stamp_at(tmp_path / "stamp.pdf", (245, 44), [(6, 16, "Số: 15/UBND-VP"), (6, 34, day)], 10)
+    signed = signing.sign_copy(letter, tmp_path / "signed.pdf", stamp=stamp, box=STAMP_BOXES[at], border=0)
+    document = extractor.extract(signed).data["document"]
+    assert {key: document[key]["value"] for key in ("number", "date", "type", "issuer", "subject", "place")} == {
+        "number": "15/UBND-VP",
+        "date": "2025-01-15",
+        "type": "Công văn",
+        "issuer": "Ủy ban nhân dân tỉnh Hải Dương",
+        "subject": "báo cáo kết quả đào tạo cán bộ năm 2024",
+        "place": "Hải Dương",
+    }
+    assert document["number"]["bbox"][1] < 52 and document["subject"]["bbox"][1] > 52

@@ -9,7 +9,7 @@ from __future__ import annotations
 import regex
 
 from extractor.fields import Field, Findings, ReviewItem
-from extractor.finders import Context
+from extractor.finders import Context, leftmost_matches
 from extractor.finders.casing import official_name
 from extractor.finders.dates import iso_date, partial_date
 from extractor.model import Column, DocumentText, Line, Zone
@@ -108,11 +108,12 @@ def find_place_and_date(context: Context, findings: Findings, header: list[tuple
 def stamped_date(
     context: Context, header: list[tuple[int, Line]], month: int, year: int
 ) -> tuple[str, int, int] | None:
-    """A full date of the same month and year elsewhere in the header: the day that e-office
-    software stamped into the signature widget while the place line kept a blank."""
-    pattern = context.patterns.regexes["date_long"]
+    """A full date of the same month and year elsewhere in the header ("ngày 15 tháng 01 năm
+    2025", "15/01/2025"): the day that e-office software stamped into the signature widget while
+    the place line kept a blank."""
+    patterns = [context.patterns.regexes[name] for name in ("date_long", "date_numeric")]
     for index, line in header:
-        for match in pattern.finditer(line.text):
+        for match in leftmost_matches(patterns, line.text):
             if (int(match["month"]), int(match["year"])) == (month, year):
                 base = context.doc.line_start(index)
                 iso = iso_date(int(match["day"]), month, year)
