@@ -159,3 +159,5 @@ def test_a_stamp_block_over_a_letter(extractor: Extractor, tmp_path: Path, at: s
         "place": "Hải Dương",
     }
     assert document["number"]["bbox"][1] < 52 and document["subject"]["bbox"][1] > 52
+    for stamped in (document["number"], document["date"]):  # read from the stamp: less sure than print
+        assert stamped["bbox"][1] < 52 and 0.8 < stamped["confidence"] < 0.97

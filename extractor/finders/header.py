@@ -79,30 +79,32 @@ def symbol_type(context: Context, match: regex.Match[str]) -> DocumentType | Non
 
 
 def find_place_and_date(context: Context, findings: Findings, header: list[tuple[int, Line]]) -> None:
+    """The first place-and-date line of the header; the one with a blank day if there is one (the
+    page's own, when a stamp block prints a whole place and date too), its day then read from the
+    stamp."""
     pattern = context.patterns.regexes["place_date"]
-    for index, line in header:
-        match = pattern.search(line.text)
-        if not match:
-            continue
-        base = context.doc.line_start(index)
-        place = trim_place(match["place"])
-        place_start = base + match.end("place") - len(place)
-        findings.place = Field.at(context.doc, place_start, base + match.end("place"), place, 0.95)
-        month, year = int(match["month"]), int(match["year"])
-        between = line.text[match.end("place") : match.end()]
-        span = (base + match.end("place") + len(between) - len(between.lstrip(", ")), base + match.end())
-        if match["day"].strip().isdigit():
-            value, confidence = iso_date(int(match["day"]), month, year), 0.97
-        elif stamped := stamped_date(context, header, month, year):
-            (value, *span), confidence = stamped, STAMPED_CONFIDENCE
-        else:
-            value, confidence = partial_date(month, year), 0.3
-            findings.review.append(ReviewItem("document.date", "day_blank", confidence))
-        if value is None:
-            findings.review.append(ReviewItem("document.date", "not_a_real_date", 0.0))
-            return
-        findings.date = Field.at(context.doc, span[0], span[1], value, confidence)
+    found = [(index, line, match) for index, line in header if (match := pattern.search(line.text))]
+    if not found:
         return
+    index, line, match = next((item for item in found if not item[2]["day"].strip().isdigit()), found[0])
+    base = context.doc.line_start(index)
+    place = trim_place(match["place"])
+    place_start = base + match.end("place") - len(place)
+    findings.place = Field.at(context.doc, place_start, base + match.end("place"), place, 0.95)
+    month, year = int(match["month"]), int(match["year"])
+    between = line.text[match.end("place") : match.end()]
+    span = (base + match.end("place") + len(between) - len(between.lstrip(", ")), base + match.end())
+    if match["day"].strip().isdigit():
+        value, confidence = iso_date(int(match["day"]), month, year), 0.97
+    elif stamped := stamped_date(context, header, month, year):
+        (value, *span), confidence = stamped, STAMPED_CONFIDENCE
+    else:
+        value, confidence = partial_date(month, year), 0.3
+        findings.review.append(ReviewItem("document.date", "day_blank", confidence))
+    if value is None:
+        findings.review.append(ReviewItem("document.date", "not_a_real_date", 0.0))
+        return
+    findings.date = Field.at(context.doc, span[0], span[1], value, confidence)
 
 
 def stamped_date(
