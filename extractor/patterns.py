@@ -48,6 +48,9 @@ REQUIRED_PATTERNS = (
     "name_connector_folded",
     "generic_determiner_folded",
     "title_qualifier_cs",
+    "table_classes_header",
+    "table_students_header",
+    "table_total",
 )
 REQUIRED_PERIODS = ("H1", "H2", "Q", "SCHOOL_YEAR", "YEAR", "ANNUAL")
 TITLE_WORDS = 4
