@@ -361,6 +361,7 @@ def create_app(out_dir: Path | None, options: ExtractOptions, limits: Limits) ->
         return json_body(await extraction.upload(request))
 
     if library is not None:
+        library.snapshot()  # read the store now, not on the first request
         add_store_routes(app, library)
     app.add_api_route("/docs", lambda: HTMLResponse(docs_page(app.openapi())), include_in_schema=False)
     return app

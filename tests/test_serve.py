@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -299,6 +300,35 @@ def test_health(server: Server, out: Path) -> None:
 def test_foreign_host_names_are_refused(server: Server) -> None:
     with server.client() as client:
         assert client.get("/v1/health", headers={"Host": "attacker.example"}).status_code == 421
+
+
+def test_corrections_made_while_serving_are_served(out: Path, tmp_path: Path) -> None:
+    from extractor.corrections import Corrections, Edit
+    from extractor.store import open_store
+
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    running = start(tmp_path, str(copy))
+    try:
+        with running.client() as client:
+            before = client.get("/v1/figures").json()["items"][0]
+            store = open_store(copy)
+            try:
+                record = next(r for _, r in store.records() if r["source"]["sha256"] == before["document_id"])
+                edit = Edit(f"figures[{before['ordinal']}].classes", "corrected", before["classes"] + 1000)
+                Corrections(store).write(record, f"figures[{before['ordinal']}]", 0, [edit], "tester")
+            finally:
+                store.close()
+            after = client.get("/v1/figures").json()["items"][0]
+            document = client.get(f"/v1/documents/{before['document_id']}").json()
+            extracted = client.get(f"/v1/documents/{before['document_id']}", params={"corrected": "false"}).json()
+    finally:
+        running.stop()
+    assert before["status"] == "auto"
+    assert after["classes"] == before["classes"] + 1000 and after["status"] == "corrected"
+    assert document["figures"][before["ordinal"]]["classes"] == after["classes"]
+    assert document["review_status"][f"figures[{before['ordinal']}]"] == "corrected"
+    assert extracted["figures"][before["ordinal"]]["classes"] == before["classes"]
 
 
 # -- starting and stopping -----------------------------------------------------------------------
