@@ -5,12 +5,14 @@ punctuation and ``/`` (so "51-BC/CTĐ" and "Sơn La," tokenise) and keeps "T."/"
 Each token's ``norm_`` is its diacritic-free lower-case form, so the entity rules in
 ``patterns/patterns.jsonl`` (written on ``NORM``) also match OCR-damaged words ("Trưởng Chính tri").
 ``report_sentences`` cuts sentences at ". ; ! ?", at list items and at table rows, the unit
-the figure finder uses to attribute a figure to a school.
+the figure finder uses to attribute a figure to a school. ``flowing_text`` joins the lines a
+sentence wraps over, so a pattern reads "8 lớp ... hệ tập" + "trung với 512 học viên" as one.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import regex
@@ -60,11 +62,14 @@ class ReportTokenizer:
             norms = numpy.fromiter((add(token_key(word)) for word in words), dtype="uint64", count=len(words))
             doc.from_array([NORM], norms.reshape(-1, 1))
         doc.user_data["line_starts"] = line_starts
+        # doc.text has a space for every line break and tab; this is the text as given.
+        doc.user_data["text"] = text
         return doc
 
 
 def mark_sentences(doc: Doc) -> Doc:
-    """Sentence starts after . ; ! ?, at list items and table rows, and after a line ending ":".
+    """Sentence starts after . ; ! ?, at list items and table rows, and after a line ending ":"
+    (unless the next line goes on with a count).
 
     Set in one array: assigning ``token.is_sent_start`` one token at a time costs O(n) each.
     """
@@ -78,11 +83,22 @@ def mark_sentences(doc: Doc) -> Doc:
         if (
             previous is None
             or previous.text in SENTENCE_END
-            or (token.i in line_starts and (previous.text == ":" or starts_item(doc, token)))
+            or (
+                token.i in line_starts
+                and ((previous.text == ":" and not continues(doc, token)) or starts_item(doc, token))
+            )
         ):
             starts[token.i, 0] = 1
     doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
+
+
+def continues(doc: Doc, token: Token) -> bool:
+    """Whether a line after one ending ":" goes on with its statement: a count ("được giao là:" /
+    "323 lớp/20.399 học viên", "Chuyên viên:" / "16 lớp") wrapped onto the next line, not a table row."""
+    text = doc.user_data["text"]
+    line_end = text.find("\n", token.idx)
+    return token.text[0].isdigit() and "\t" not in text[token.idx : None if line_end < 0 else line_end]
 
 
 def starts_item(doc: Doc, token: Token) -> bool:
@@ -91,6 +107,27 @@ def starts_item(doc: Doc, token: Token) -> bool:
         return True
     following = doc[token.i + 1] if token.i + 1 < len(doc) else None
     return bool(NUMBERING.match(token.text)) and following is not None and following.text in NUMBERING_END
+
+
+def flowing_text(text: str, sentence_starts: Collection[int]) -> str:
+    """``text`` with each line break inside a sentence made a space, offsets unchanged.
+
+    Prose wraps anywhere, so a figure ("8 lớp ... hệ tập" / "trung với 512 học viên") may span
+    lines. A break stays where the next line starts a sentence (a list item, the line after one
+    ending ":", after ". ; ! ?") and next to a table row (cells joined by tabs): those lines are
+    units of their own.
+    """
+    lines = text.split("\n")
+    pieces: list[str] = []
+    offset = 0
+    for index, line in enumerate(lines[:-1]):
+        offset += len(line) + 1
+        following = lines[index + 1]
+        first = offset + len(following) - len(following.lstrip())
+        kept = first in sentence_starts or "\t" in line or "\t" in following
+        pieces.append(line + ("\n" if kept else " "))
+    pieces.append(lines[-1])
+    return "".join(pieces)
 
 
 def build_pipeline(patterns: Patterns) -> Language:

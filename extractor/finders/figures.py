@@ -1,48 +1,71 @@
 """Counts of classes and students in running text: "107 lớp/6.118 học viên", "04 lớp".
 
-A figure gets
+Figures are read from the text with the lines a sentence wraps over joined (``nlp.flowing_text``),
+so a figure may span a line break anywhere. A figure gets
 - its school: the school named in the same sentence or list item, nearest before the figure
   (else nearest after); none for aggregate figures. Table rows are ``tables.py``'s;
 - its period: see ``periods.py``;
 - its label: what is counted, from "label: N lớp/M học viên" or "N lớp <label>";
-- its kind: plan, carried over or result.
+- its kind: plan, carried over or result (``kinds.py``).
 """
 
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 
 import regex
 
 from extractor.fields import Field, Figure, Findings, ReviewItem
 from extractor.finders import Context, count_value, leftmost_matches
+from extractor.finders.kinds import ITEM_MARK, Kinds
 from extractor.finders.periods import Periods
 from extractor.finders.tables import table_figures
 from extractor.model import Zone
+from extractor.nlp import flowing_text
 
 CLAUSE_BREAK = regex.compile(r"[,;:()\n\t]")
-ITEM_MARK = regex.compile(r"^\s*(?:[-+•*]|\d{1,2}(?:\.\d{1,2})*\s?[-.)])\s*")
 MAX_LABEL_WORDS = 20
+FIGURE_PATTERNS = ("figure", "figure_reversed", "figure_counted")
+"""``figure_counted`` ("Số lớp: 12, số học viên: 540") is optional."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Where a figure sits: its sentence, the start of its clause (the sentence's start or the
+    end of the figure before it) and the text it is read from."""
+
+    text: str
+    sentence: tuple[int, int]
+    start: int
 
 
 def find_figures(context: Context, findings: Findings) -> None:
     sentences = [(s.start_char, s.end_char) for s in context.nlp_doc.sents]
+    text = flowing_text(context.doc.text, {start for start, _ in sentences})
     default_year = int(findings.date.value[:4]) if findings.date and findings.date.value else None
     periods = Periods(context, sentences, default_year)
+    kinds = Kinds(context.patterns.regexes, text, sentences)
     schools = sorted((m.start, m.end, e.name) for e in findings.schools if e.id for m in e.mentions if m.start >= 0)
     figures: list[tuple[int, Figure]] = []
-    previous_end = -1
+    previous_end = kind_start = -1
     regexes = context.patterns.regexes
-    for match in leftmost_matches((regexes["figure"], regexes["figure_reversed"]), context.doc.text):
+    matches = leftmost_matches([regexes[name] for name in FIGURE_PATTERNS if name in regexes], text)
+    for match, following in zip(matches, [*(m.start() for m in matches[1:]), len(text)], strict=False):
         index = context.doc.line_index(match.start())
         if context.doc.lines[index].zone is Zone.HEADER or index in context.stamp_lines:
             continue
-        sentence = periods.sentence_at(match.start())
-        clause_start = max(sentence[0], previous_end)
+        sentence_index = periods.sentence_index(match.start())
+        sentence = sentences[sentence_index]
+        clause = Clause(text, sentence, max(sentence[0], previous_end))
+        after = CLAUSE_BREAK.split(text[match.end() : min(following, sentence[1])], maxsplit=1)[0]
+        tail = regexes["figure_carried_over"].search(after)
+        kind = kinds.kind(sentence_index, text[max(clause.start, kind_start) : match.start()], tail is not None)
         previous_end = match.end()
-        period = periods.period_at(match.start(), clause_start, sentence)
+        kind_start = match.end() + (tail.end() if tail else 0)
+        period = periods.period_at(match.start(), clause.start, sentence)
         school, ambiguous = attribute_school(schools, sentence, match.start())
-        figure = make_figure(context, match, sentence, clause_start, period, school, ambiguous)
+        figure = make_figure(context, match, clause, period, school, ambiguous, kind)
         figures.append((match.start(), figure))
     figures.extend(table_figures(context, periods, schools))
     findings.figures.extend(figure for _, figure in sorted(figures, key=lambda item: item[0]))
@@ -56,52 +79,43 @@ def find_figures(context: Context, findings: Findings) -> None:
 def make_figure(
     context: Context,
     match: regex.Match[str],
-    sentence: tuple[int, int],
-    clause_start: int,
+    clause: Clause,
     period: str | None,
     school: str | None,
     ambiguous: bool,
+    kind: str,
 ) -> Figure:
     classes = count_value(match["classes"])
-    students = count_value(match["students"]) if match["students"] else None
+    students = count_value(match["students"]) if match.groupdict().get("students") else None
     confidence = 0.92 if students is not None else 0.85
     if ambiguous:
         confidence -= 0.1
     if students is not None and classes > students:
         confidence = 0.5
-    before = context.doc.text[clause_start : match.start()]
     source = Field.at(context.doc, match.start(), match.end(), None, confidence)
     return Figure(
         classes=classes,
         students=students,
-        label=figure_label(context, match, clause_start, sentence[1]),
+        label=figure_label(context, match, clause),
         period=period,
         school=school,
         source=source.with_value(" ".join(source.text.split())),
-        kind=figure_kind(context, before),
+        kind=kind,
     )
 
 
-def figure_kind(context: Context, before: str) -> str:
-    if context.patterns.regexes["figure_carried_over"].search(before):
-        return "carried_over"
-    if context.patterns.regexes["figure_plan"].search(before):
-        return "plan"
-    return "result"
-
-
-def figure_label(context: Context, match: regex.Match[str], clause_start: int, sentence_end: int) -> str | None:
+def figure_label(context: Context, match: regex.Match[str], clause: Clause) -> str | None:
     """What is counted: "02 lớp Cao học Chính trị học, ..." → "Cao học Chính trị học";
     "Chuyên viên: 16 lớp/..." → "Chuyên viên"; else the clause before the figure."""
-    text = context.doc.text
+    text = clause.text
     between = match.groupdict().get("between")
     if between and regex.search(r"\p{L}", between):
         return tidy(between.strip(" ,"))
-    if match["students"] is None:
-        after = context.patterns.regexes["figure_label_after"].match(text[match.end() : sentence_end])
+    if match.groupdict().get("students") is None:
+        after = context.patterns.regexes["figure_label_after"].match(text[match.end() : clause.sentence[1]])
         if after and after.group(1).strip():
             return tidy(after.group(1))
-    before = text[clause_start : match.start()]
+    before = text[clause.start : match.start()]
     colon = before.rfind(":")
     if colon >= 0 and not before[colon + 1 :].strip():
         head = before[:colon]

@@ -73,8 +73,12 @@ class Periods:
         self.dated_years = [m.year for m in dated]
         self.default_year = default_year
 
+    def sentence_index(self, offset: int) -> int:
+        """The number of the sentence ``offset`` lies in."""
+        return max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)
+
     def sentence_at(self, offset: int) -> tuple[int, int]:
-        return self.sentences[max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)]
+        return self.sentences[self.sentence_index(offset)]
 
     def between(self, start: int, end: int) -> list[PeriodMark]:
         return self.marks[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
