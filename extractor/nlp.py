@@ -12,7 +12,6 @@ sentence wraps over, so a pattern reads "8 lớp ... hệ tập" + "trung với 
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import regex
@@ -78,18 +77,18 @@ def mark_sentences(doc: Doc) -> Doc:
 
     line_starts = set(doc.user_data.get("line_starts", ()))
     starts = numpy.full((len(doc), 1), -1, dtype="int64")
+    units: set[int] = set()
     for token in doc:
         previous = doc[token.i - 1] if token.i else None
-        if (
-            previous is None
-            or previous.text in SENTENCE_END
-            or (
-                token.i in line_starts
-                and ((previous.text == ":" and not continues(doc, token)) or starts_item(doc, token))
-            )
-        ):
+        unit = token.i in line_starts and (
+            (previous is not None and previous.text == ":" and not continues(doc, token)) or starts_item(doc, token)
+        )
+        if unit:
+            units.add(token.idx)
+        if unit or previous is None or previous.text in SENTENCE_END:
             starts[token.i, 0] = 1
     doc.from_array([SENT_START], starts.astype("uint64"))
+    doc.user_data["line_units"] = units
     return doc
 
 
@@ -102,21 +101,27 @@ def continues(doc: Doc, token: Token) -> bool:
 
 
 def starts_item(doc: Doc, token: Token) -> bool:
-    """A list item or numbered heading: "- ", "+ ", "1- ", "1.1. ", "II- ", "a) "."""
+    """A list item or numbered heading: "- ", "+ ", "1- ", "1.1. ", "II- ", "a) "; not a count that
+    ends a sentence on a line of its own ("số lớp:" / "06.")."""
     if token.text in BULLET:
         return True
     following = doc[token.i + 1] if token.i + 1 < len(doc) else None
-    return bool(NUMBERING.match(token.text)) and following is not None and following.text in NUMBERING_END
+    if following is None or following.text not in NUMBERING_END or not NUMBERING.match(token.text):
+        return False
+    end = following.idx + len(following.text)
+    text = doc.user_data["text"]
+    return end < len(text) and text[end] != "\n"
 
 
-def flowing_text(text: str, sentence_starts: Collection[int]) -> str:
-    """``text`` with each line break inside a sentence made a space, offsets unchanged.
+def flowing_text(doc: Doc) -> str:
+    """The text of ``doc`` with each line break inside a paragraph made a space, offsets unchanged.
 
     Prose wraps anywhere, so a figure ("8 lớp ... hệ tập" / "trung với 512 học viên") may span
-    lines. A break stays where the next line starts a sentence (a list item, the line after one
-    ending ":", after ". ; ! ?") and next to a table row (cells joined by tabs): those lines are
-    units of their own.
+    lines. A break stays before a line that starts a unit of its own (a list item, the line after
+    one ending ":") and next to a table row (cells joined by tabs).
     """
+    text: str = doc.user_data["text"]
+    units = doc.user_data["line_units"]
     lines = text.split("\n")
     pieces: list[str] = []
     offset = 0
@@ -124,7 +129,7 @@ def flowing_text(text: str, sentence_starts: Collection[int]) -> str:
         offset += len(line) + 1
         following = lines[index + 1]
         first = offset + len(following) - len(following.lstrip())
-        kept = first in sentence_starts or "\t" in line or "\t" in following
+        kept = first in units or "\t" in line or "\t" in following
         pieces.append(line + ("\n" if kept else " "))
     pieces.append(lines[-1])
     return "".join(pieces)

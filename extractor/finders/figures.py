@@ -42,7 +42,7 @@ class Clause:
 
 def find_figures(context: Context, findings: Findings) -> None:
     sentences = [(s.start_char, s.end_char) for s in context.nlp_doc.sents]
-    text = flowing_text(context.doc.text, {start for start, _ in sentences})
+    text = flowing_text(context.nlp_doc)
     default_year = int(findings.date.value[:4]) if findings.date and findings.date.value else None
     periods = Periods(context, sentences, default_year)
     kinds = Kinds(context.patterns.regexes, text, sentences)
@@ -58,11 +58,10 @@ def find_figures(context: Context, findings: Findings) -> None:
         sentence_index = periods.sentence_index(match.start())
         sentence = sentences[sentence_index]
         clause = Clause(text, sentence, max(sentence[0], previous_end))
-        after = CLAUSE_BREAK.split(text[match.end() : min(following, sentence[1])], maxsplit=1)[0]
-        tail = regexes["figure_carried_over"].search(after)
+        tail = carried_over_after(regexes["figure_carried_over"], text, match.end(), min(following, sentence[1]))
         kind = kinds.kind(sentence_index, text[max(clause.start, kind_start) : match.start()], tail is not None)
         previous_end = match.end()
-        kind_start = match.end() + (tail.end() if tail else 0)
+        kind_start = tail or match.end()
         period = periods.period_at(match.start(), clause.start, sentence)
         school, ambiguous = attribute_school(schools, sentence, match.start())
         figure = make_figure(context, match, clause, period, school, ambiguous, kind)
@@ -74,6 +73,14 @@ def find_figures(context: Context, findings: Findings) -> None:
             findings.review.append(
                 ReviewItem(f"figures[{position}]", "more_classes_than_students", figure.source.confidence)
             )
+
+
+def carried_over_after(cue: regex.Pattern[str], text: str, start: int, end: int) -> int | None:
+    """Where a carried-over cue right after a figure ends, in the figure's clause ("7 lớp (410 học
+    viên) từ năm 2022 chuyển sang"), or None."""
+    start += text.startswith(")", start)
+    found = cue.search(CLAUSE_BREAK.split(text[start:end], maxsplit=1)[0])
+    return start + found.end() if found else None
 
 
 def make_figure(
