@@ -390,14 +390,13 @@ def reread_weak_lines(
     wanted: Callable[[PixelBox], bool],
 ) -> list[PixelWord]:
     """``words`` with each weak line part that ``wanted`` accepts read again from ``source``
-    as a single line, enlarged; the new reading replaces the old when it covers the same span
-    with a higher mean confidence."""
+    as a single line, enlarged; the new reading replaces the old when it ``reads_better``."""
     result: list[PixelWord] = []
     for part in line_parts(words):
         box = union(part)
         if min(w.confidence for w in part) < WEAK_WORD and wanted(box):
             again = reread_line(read_line, source, box, part[0].line)
-            if mean_confidence(again) > mean_confidence(part) and same_span(again, box):
+            if reads_better(again, part, box):
                 part = again
         result.extend(part)
     return result
@@ -425,6 +424,13 @@ def reread_line(
         )
         for w in read_line(crop)
     ]
+
+
+def reads_better(again: list[PixelWord], before: list[PixelWord], box: PixelBox) -> bool:
+    """Whether a second reading of a line part should replace the first: more confident on
+    the mean, over the same span, and not cutting words apart (a number read as
+    "27-BC/T CT" gains confident pieces, not a better reading)."""
+    return mean_confidence(again) > mean_confidence(before) and len(again) <= len(before) and same_span(again, box)
 
 
 def line_parts(words: list[PixelWord]) -> Iterator[list[PixelWord]]:

@@ -27,6 +27,7 @@ SCAN = "seed-51-BC-CTD-scan"
 NOTICE_SCAN = "tb-15-TB-TCT-scan"
 ROTATED_SCAN = "gov-12-BC-TCT-rotated"
 STAMPED_SCAN = "seed-51-BC-CTD-200dpi-stamp"
+SKEWED_SCAN = "gov-12-BC-TCT-skewed"
 
 
 @pytest.mark.parametrize("stem", BORN_DIGITAL)
@@ -60,9 +61,9 @@ def test_scan_meets_targets(records: dict) -> None:
     assert comparison.lists["figures"].f1 >= 0.95
 
 
-@pytest.mark.parametrize("stem", [NOTICE_SCAN, ROTATED_SCAN])
+@pytest.mark.parametrize("stem", [NOTICE_SCAN, ROTATED_SCAN, SKEWED_SCAN])
 def test_scans_come_out_whole(records: dict, stem: str) -> None:
-    """A one-page notice; a report scanned a quarter turn and upside down."""
+    """A one-page notice; a report scanned a quarter turn and upside down; the same skewed."""
     comparison = compare(records[stem], expected(stem))
     assert comparison.wrong_fields() == {}
     assert {name: (s.missing, s.extra) for name, s in comparison.lists.items() if s.missing or s.extra} == {}
