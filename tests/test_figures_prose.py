@@ -62,6 +62,18 @@ def test_spellings_on_one_line_and_wrapped_anywhere(sentence: str, expected: tup
         assert figures(lines, *keys) == wanted, lines
 
 
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["Trường Chính trị tỉnh Hà Nam đã mở 14 lớp/", "905 học viên trong năm."], (14, 905)),
+        (["Trường Chính trị tỉnh Hà Nam đã khai giảng 1.250 học viên/", "22 lớp trong năm."], (22, 1250)),
+        (["Trường Chính trị tỉnh Hà Nam tổ chức 7 lớp (", "415 học viên) trong năm."], (7, 415)),
+    ],
+)
+def test_wrapped_after_a_slash_or_parenthesis(lines: list[str], expected: tuple[int, int]) -> None:
+    assert figures(lines, "classes", "students") == [expected]
+
+
 def test_a_wrapped_figure_keeps_its_school_period_text_and_a_box_over_both_lines() -> None:
     record = report(
         [
@@ -104,7 +116,8 @@ def test_list_items_are_not_joined_to_the_line_before() -> None:
     assert figures(lines, "classes", "students") == [(9, None), (4, None)]
 
 
-def test_table_rows_under_a_wrapped_paragraph_stay_rows() -> None:
+@pytest.mark.parametrize(("verb", "kind"), [("đã tổ chức", "result"), ("dự kiến mở", "plan")])
+def test_table_rows_under_a_wrapped_paragraph_stay_rows_of_its_kind(verb: str, kind: str) -> None:
     table = [
         (60, 336, "TT"),
         (120, 336, "Đơn vị"),
@@ -119,12 +132,12 @@ def test_table_rows_under_a_wrapped_paragraph_stay_rows() -> None:
         (370, 368, "18"),
         (465, 368, "1.012"),
     ]
-    prose = body([FILLER, "Năm học 2022-2023, các trường trong Cụm đã tổ chức 44 lớp", "với 2.697 học viên, cụ thể:"])
+    prose = body([FILLER, f"Năm học 2022-2023, các trường trong Cụm {verb} 44 lớp", "với 2.697 học viên, cụ thể:"])
     record = record_of(page(HEADER_PARTY + prose + table))
-    assert [(f["classes"], f["students"], f["school"]) for f in record["figures"]] == [
-        (44, 2697, None),
-        (26, 1685, "Trường Chính trị tỉnh Gia Lai"),
-        (18, 1012, "Trường Chính trị tỉnh Kon Tum"),
+    assert [(f["classes"], f["students"], f["school"], f["kind"]) for f in record["figures"]] == [
+        (44, 2697, None, kind),
+        (26, 1685, "Trường Chính trị tỉnh Gia Lai", kind),
+        (18, 1012, "Trường Chính trị tỉnh Kon Tum", kind),
     ]
 
 

@@ -6,13 +6,13 @@ so a figure may span a line break anywhere. A figure gets
   (else nearest after); none for aggregate figures. Table rows are ``tables.py``'s;
 - its period: see ``periods.py``;
 - its label: what is counted, from "label: N lớp/M học viên" or "N lớp <label>";
-- its kind: plan, carried over or result (``kinds.py``).
+- its kind: plan, carried over or result (``kinds.py``); a table row's from the table's lead-in.
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -66,7 +66,8 @@ def find_figures(context: Context, findings: Findings) -> None:
         school, ambiguous = attribute_school(schools, sentence, match.start())
         figure = make_figure(context, match, clause, period, school, ambiguous, kind)
         figures.append((match.start(), figure))
-    figures.extend(table_figures(context, periods, schools))
+    for offset, figure in table_figures(context, periods, schools):
+        figures.append((offset, replace(figure, kind=kinds.table_kind(periods.sentence_index(offset)))))
     findings.figures.extend(figure for _, figure in sorted(figures, key=lambda item: item[0]))
     for position, figure in enumerate(findings.figures):
         if figure.students is not None and figure.classes > figure.students:

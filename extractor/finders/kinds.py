@@ -12,6 +12,9 @@ A figure's kind is, in order:
    it; sibling items never decide;
 4. else a result.
 
+A table's rows take the kind of its lead-in, like a list's items ("dự kiến mở …, cụ thể:" over a
+table of courses: plans).
+
 A carried-over cue right after the figure in its clause ("Đã mở 05 lớp chuyển tiếp từ năm 2022")
 makes a result carried over; it qualifies that figure only, so the next one does not inherit it.
 """
@@ -79,6 +82,14 @@ class Kinds:
         self.figure_sentences.append(sentence)
         self.figure_kinds.append(kind)
         return "carried_over" if carried_after and kind != "plan" else kind
+
+    def table_kind(self, sentence: int) -> str:
+        """The kind of a table row in sentence number ``sentence``: its lead-in's, the sentence
+        before the table's rows (cells joined by tabs), as for a list."""
+        lead_in = sentence
+        while lead_in >= 0 and "\t" in self.text[slice(*self.sentences[lead_in])]:
+            lead_in -= 1
+        return self.lead_in_kind(lead_in) if lead_in >= 0 else RESULT
 
     def last_kind_in(self, sentence: int) -> str | None:
         return self.figure_kinds[-1] if self.figure_sentences and self.figure_sentences[-1] == sentence else None
