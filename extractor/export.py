@@ -401,6 +401,15 @@ def temporary_name(target: Path, kind: str = "") -> str:
     return f".{target.name}.{kind}"
 
 
+def synced(path: Path) -> None:
+    """Flush ``path`` to the disk before it is renamed into place."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
 @contextlib.contextmanager
 def temporary_file(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target``, renamed onto it on success and removed otherwise."""
@@ -411,6 +420,7 @@ def temporary_file(target: Path) -> Iterator[Path]:
     try:
         yield path
         os.chmod(path, FILE_MODE)
+        synced(path)
         os.replace(path, target)
     finally:
         path.unlink(missing_ok=True)
@@ -430,6 +440,7 @@ def temporary_folder(target: Path) -> Iterator[Path]:
         os.chmod(path, FILE_MODE | (FILE_MODE & 0o444) >> 2)
         for file in path.iterdir():
             os.chmod(file, FILE_MODE)
+            synced(file)
         if target.exists():
             old = Path(
                 tempfile.mkdtemp(dir=target.parent, prefix=temporary_name(target, "old."), suffix=TEMPORARY_SUFFIX)

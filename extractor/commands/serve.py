@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 from pathlib import Path
 
 DESCRIPTION = (
@@ -53,9 +52,7 @@ def run(args: argparse.Namespace) -> int:
     except BaseException:
         sock.close()
         raise
-    with contextlib.suppress(KeyboardInterrupt):
-        # uvicorn stops on Ctrl-C, then raises the signal again for the default handler
-        serve(Guard(token, is_loopback(args.host)).wrap(app), sock, url_of(sock, args.host, token, "/docs"), False)
+    serve(Guard(token, is_loopback(args.host)).wrap(app), sock, url_of(sock, args.host, token, "/docs"), False)
     return ExitCode.OK
 
 
