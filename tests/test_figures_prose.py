@@ -46,6 +46,14 @@ SPELLINGS = [
     ("Trường Chính trị tỉnh Yên Bái mở 05 lớp Cao cấp LLCT với 265 HV tại cơ sở.", (5, 265, "Cao cấp LLCT")),
     ("Trường Chính trị tỉnh Đắk Nông mở 16 lớp với 1250 HV theo nhu cầu của địa phương.", (16, 1250, None)),
     ("Trường Chính trị tỉnh Ninh Thuận đã mở 12 lớp học với 640 học viên hệ không tập trung.", (12, 640, None)),
+    (
+        "Trường Chính trị tỉnh Điện Biên mở 03 lớp QP-AN đối tượng 4 với 185 học viên là cán bộ cơ sở.",
+        (3, 185, "QP-AN đối tượng 4"),
+    ),
+    (
+        "Trường Chính trị tỉnh Sơn La mở 2 lớp Trung cấp khóa K12 hệ tập trung với 96 học viên.",
+        (2, 96, "Trung cấp khóa K12 hệ tập trung"),
+    ),
     ("Bồi dưỡng ngạch chuyên viên chính tại Trường Chính trị tỉnh Tuyên Quang: 03 lớp.", (3, None, None)),
     ("Lớp bồi dưỡng đại biểu Hội đồng nhân dân cấp xã: số lớp: 12, số học viên: 598.", (12, 598, None)),
     ("Trung cấp lý luận chính trị hệ không tập trung tại các huyện: lớp: 9; học viên: 577.", (9, 577, None)),
