@@ -100,6 +100,15 @@ def test_a_wrapped_figure_keeps_its_school_period_text_and_a_box_over_both_lines
     assert figure["confidence"] > 0.9
 
 
+def test_what_is_counted_after_a_count_of_classes_reads_across_the_wrap() -> None:
+    sentence = (
+        "Trường Chính trị tỉnh Lào Cai khai giảng 4 lớp Trung cấp lý luận chính trị hệ không tập trung, bế giảng 3 lớp."
+    )
+    wanted = [(4, "Trung cấp lý luận chính trị hệ không tập trung"), (3, "bế giảng")]
+    for lines in [[sentence], *broken_at_every_space(sentence)]:
+        assert figures(lines, "classes", "label") == wanted, lines
+
+
 def test_counts_wrapped_after_a_colon_stay_with_what_they_count() -> None:
     lines = [
         "Kết quả, trong năm các trường đã thực hiện 30 lớp so với kế hoạch được giao là:",
