@@ -16,16 +16,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
-import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from extractor.files import FILE_MODE, TEMPORARY_SUFFIX, write_lines_atomically
+from extractor.files import atomic_folder, atomic_path, write_lines_atomically
 
 if TYPE_CHECKING:
     from extractor.store import Store
@@ -342,7 +339,7 @@ def csv_value(value: Any) -> Any:
 def write_csv(documents: Iterator[Exported], target: Path) -> int:
     """One RFC 4180 file per table (``documents.csv``, ``figures.csv``, …) in the folder ``target``."""
     count = 0
-    with temporary_folder(target) as folder, contextlib.ExitStack() as files:
+    with atomic_folder(target) as folder, contextlib.ExitStack() as files:
         writers = {}
         for table in TABLES:
             stream = files.enter_context((folder / f"{table.name}.csv").open("w", encoding=CSV_ENCODING, newline=""))
@@ -370,7 +367,7 @@ def create_statements(table: Table) -> list[str]:
 def write_sqlite(documents: Iterator[Exported], target: Path) -> int:
     """One database: the tables with typed columns, primary and foreign keys, and indexes."""
     count = 0
-    with temporary_file(target) as path:
+    with atomic_path(target) as path:
         connection = sqlite3.connect(path, isolation_level=None)
         try:
             connection.execute("PRAGMA foreign_keys = ON")
@@ -392,66 +389,6 @@ def write_sqlite(documents: Iterator[Exported], target: Path) -> int:
 
 def insert_statement(table: Table) -> str:
     return f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(table.columns))})'
-
-
-# -- whole or nothing ------------------------------------------------------------------------
-
-
-def temporary_name(target: Path, kind: str = "") -> str:
-    return f".{target.name}.{kind}"
-
-
-def synced(path: Path) -> None:
-    """Flush ``path`` to the disk before it is renamed into place."""
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
-@contextlib.contextmanager
-def temporary_file(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it on success and removed otherwise."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=temporary_name(target), suffix=TEMPORARY_SUFFIX)
-    os.close(handle)
-    path = Path(name)
-    try:
-        yield path
-        os.chmod(path, FILE_MODE)
-        synced(path)
-        os.replace(path, target)
-    finally:
-        path.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def temporary_folder(target: Path) -> Iterator[Path]:
-    """A temporary folder beside ``target`` that replaces it on success and is removed otherwise.
-
-    A folder cannot be swapped in one rename: the old one is first moved aside, so a crash in
-    between leaves it whole under ``.NAME.old.*.tmp`` rather than half overwritten.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(dir=target.parent, prefix=temporary_name(target), suffix=TEMPORARY_SUFFIX))
-    try:
-        yield path
-        os.chmod(path, FILE_MODE | (FILE_MODE & 0o444) >> 2)
-        for file in path.iterdir():
-            os.chmod(file, FILE_MODE)
-            synced(file)
-        if target.exists():
-            old = Path(
-                tempfile.mkdtemp(dir=target.parent, prefix=temporary_name(target, "old."), suffix=TEMPORARY_SUFFIX)
-            )
-            os.rename(target, old / target.name)
-            os.rename(path, target)
-            shutil.rmtree(old)
-        else:
-            os.rename(path, target)
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def replaceable_folder(target: Path) -> bool:

@@ -671,6 +671,8 @@ def test_kill_9_then_rerun_finishes_every_file_once(tmp_path: Path) -> None:
     (out / "sub").mkdir(exist_ok=True)
     (out / "sub" / ".c-kh.json.k9k9k9.tmp").write_text("", encoding="utf-8")
     (out / ".results.jsonl.k9k9k9.tmp").write_text('{"source": ', encoding="utf-8")
+    (out / ".export.k9k9k9.tmp").mkdir()  # a killed CSV export's folder
+    (out / ".export.k9k9k9.tmp" / "documents.csv").write_text("document_id\n", encoding="utf-8")
 
     run = run_batch(archive, out, "--workers", "2")
     assert run.returncode == ExitCode.SOME_FAILED, run.explain()

@@ -14,12 +14,12 @@ those the batch saw (else its boxes may not fit).
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from extractor.files import write_bytes_atomically
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -59,7 +59,7 @@ class PageImages:
             image = self._render(pdf, page)
             buffer = io.BytesIO()
             image.save(buffer, format="PNG", compress_level=PNG_EFFORT)
-            _write_bytes(target, buffer.getvalue())
+            write_bytes_atomically(target, buffer.getvalue())
         return target
 
     def crop_png(self, pdf: PdfFile, sha256: str, page: int, bbox: tuple[float, float, float, float]) -> bytes:
@@ -117,15 +117,3 @@ def _open(pdf: PdfFile) -> PdfDocument:
         return pdfium.PdfDocument(pdf.path)
     except pdfium.PdfiumError as exc:
         raise PageUnavailable(f"{pdf.path}: {exc}") from None
-
-
-def _write_bytes(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
