@@ -1,7 +1,7 @@
-"""A small batch output folder for the tests of the commands that read one (export, serve).
+"""Batch output folders for the tests of the commands that read one (export, serve, review).
 
-Built once per test module through the real ``extractor batch`` command from text-layer
-samples, one of them at two paths (the same document found twice).
+Built once per test module through the real ``extractor batch`` command; a test that writes
+(corrections) works on its own copy (``copy_output``).
 """
 
 from __future__ import annotations
@@ -44,16 +44,26 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
     )
 
 
-def build_batch_output(folder: Path) -> Path:
-    """``folder/archive`` with ``FILES`` and ``folder/out``, the batch's output of it."""
+def build_batch_output(folder: Path, files: dict[str, str] = FILES, *options: str) -> Path:
+    """``folder/archive`` with ``files`` (archive path → sample) and ``folder/out``, the batch's output of it."""
     archive = folder / "archive"
-    for name, sample in FILES.items():
+    for name, sample in files.items():
         (archive / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(SAMPLES / sample, archive / name)
     out = folder / "out"
-    done = run_cli("batch", str(archive), "-o", str(out), "--workers", "2", "--quiet", timeout=300)
+    done = run_cli("batch", str(archive), "-o", str(out), "--workers", "2", "--quiet", *options, timeout=300)
     assert done.returncode == 0, done.stderr
     return out
+
+
+def samples_output(folder: Path, names: tuple[str, ...], *options: str) -> Path:
+    """The batch output of the samples ``names``, each at its own name."""
+    return build_batch_output(folder, {name: name for name in names}, *options)
+
+
+def copy_output(out: Path, folder: Path) -> Path:
+    """A fresh copy of a batch output, for a test that writes into it."""
+    return Path(shutil.copytree(out, folder / "out"))
 
 
 def stored_records(out: Path) -> dict[str, dict]:

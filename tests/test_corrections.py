@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,32 +10,20 @@ import pytest
 from extractor.corrections import Conflict, Corrections, Edit, InvalidCorrection, Validator, item_paths
 from extractor.record import validate
 from extractor.store import open_store
+from tests.batch_output import copy_output, run_cli, samples_output
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = "gov-12-BC-TCT.pdf"
-
-
-def batch(archive: Path, out: Path, *args: str) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_THREAD_LIMIT": "1"}
-    command = [sys.executable, "-m", "extractor", "batch", str(archive), "-o", str(out), "--workers", "1", "--quiet"]
-    done = subprocess.run([*command, *args], capture_output=True, text=True, env=env, check=False, timeout=300)
-    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")
 def batch_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("corrections")
-    (root / "archive").mkdir()
-    shutil.copy(ROOT / "samples" / SAMPLE, root / "archive" / SAMPLE)
-    batch(root / "archive", root / "out")
-    return root
+    return samples_output(tmp_path_factory.mktemp("corrections"), (SAMPLE,))
 
 
 @pytest.fixture
 def out(batch_out: Path, tmp_path: Path) -> Path:
     """A fresh copy of the batch output (each test writes its own corrections)."""
-    shutil.copytree(batch_out / "out", tmp_path / "out")
-    return tmp_path / "out"
+    return copy_output(batch_out, tmp_path)
 
 
 def the_record(out: Path) -> dict:
@@ -158,7 +142,8 @@ def test_reverted_goes_back_to_the_extraction(out: Path) -> None:
 def test_corrections_survive_a_new_batch_run(batch_out: Path, out: Path) -> None:
     record = the_record(out)
     Corrections(open_store(out)).write(record, "figures[3]", 0, [Edit("figures[3].classes", "corrected", 99)])
-    batch(batch_out / "archive", out, "--force")
+    done = run_cli("batch", str(batch_out.parent / "archive"), "-o", str(out), "--force", "--quiet")
+    assert done.returncode == 0, done.stderr
     again = the_record(out)
     corrected = Corrections(open_store(out)).apply(again)
     assert corrected["figures"][3]["classes"] == 99

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -18,8 +17,8 @@ from extractor.errors import ExitCode
 from extractor.review.app import create_app
 from extractor.store import open_store
 from extractor.web import Guard
+from tests.batch_output import copy_output, samples_output
 from tests.browser import ROOT
-from tests.test_corrections import batch
 
 SAMPLE = "gov-12-BC-TCT.pdf"
 PLANTED = "<script>alert('pwned')</script>"
@@ -27,17 +26,12 @@ PLANTED = "<script>alert('pwned')</script>"
 
 @pytest.fixture(scope="module")
 def batch_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("review-api")
-    (root / "archive").mkdir()
-    shutil.copy(ROOT / "samples" / SAMPLE, root / "archive" / SAMPLE)
-    batch(root / "archive", root / "out", "--review-threshold", "0.95")
-    return root / "out"
+    return samples_output(tmp_path_factory.mktemp("review-api"), (SAMPLE,), "--review-threshold", "0.95")
 
 
 @pytest.fixture
 def out(batch_out: Path, tmp_path: Path) -> Path:
-    shutil.copytree(batch_out, tmp_path / "out")
-    return tmp_path / "out"
+    return copy_output(batch_out, tmp_path)
 
 
 @pytest.fixture

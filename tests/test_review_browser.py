@@ -9,7 +9,6 @@ server cleanly. Screenshots of the queue and of a document view are saved in the
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,8 +18,8 @@ import pytest
 
 from extractor.corrections import Corrections
 from extractor.store import open_store
-from tests.browser import ROOT, ReviewServer, chromium, start_review
-from tests.test_corrections import batch
+from tests.batch_output import copy_output, samples_output
+from tests.browser import ReviewServer, chromium, start_review
 
 SAMPLES = ("gov-12-BC-TCT.pdf", "tb-15-TB-TCT-scan.pdf")
 SCAN = "tb-15-TB-TCT-scan.pdf"
@@ -28,18 +27,12 @@ SCAN = "tb-15-TB-TCT-scan.pdf"
 
 @pytest.fixture(scope="module")
 def batch_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("review-browser")
-    (root / "archive").mkdir()
-    for name in SAMPLES:
-        shutil.copy(ROOT / "samples" / name, root / "archive" / name)
-    batch(root / "archive", root / "out", "--review-threshold", "0.99")
-    return root / "out"
+    return samples_output(tmp_path_factory.mktemp("review-browser"), SAMPLES, "--review-threshold", "0.99")
 
 
 @pytest.fixture
 def out(batch_out: Path, tmp_path: Path) -> Path:
-    shutil.copytree(batch_out, tmp_path / "out")
-    return tmp_path / "out"
+    return copy_output(batch_out, tmp_path)
 
 
 @pytest.fixture
