@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -92,24 +93,33 @@ def add_extraction_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "schema":
-            from extractor.record import schema
-
-            print(json.dumps(schema(), ensure_ascii=False, indent=1))
-            return ExitCode.OK
-        if args.command == "batch":
-            return run_batch_command(args)
-        if hasattr(args, "run"):
-            return int(args.run(args))
-        return run_extract(args)
+        code = run_command(args)
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        return code
     except PatternError as exc:
         return fail(str(exc), ExitCode.PATTERN_ERROR)
     except ExtractorError as exc:
         return fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         return fail("interrupted", ExitCode.INTERNAL)
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as shell tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.BROKEN_PIPE
     except Exception as exc:
         return fail(f"internal error: {type(exc).__name__}: {exc}", ExitCode.INTERNAL)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    if args.command == "schema":
+        from extractor.record import schema
+
+        print(json.dumps(schema(), ensure_ascii=False, indent=1))
+        return ExitCode.OK
+    if args.command == "batch":
+        return run_batch_command(args)
+    if hasattr(args, "run"):
+        return int(args.run(args))
+    return run_extract(args)
 
 
 def fail(message: str, code: int) -> int:

@@ -28,6 +28,8 @@ class ExitCode(enum.IntEnum):
     UNSAFE_SERVER = 14
     SERVER_FAILED = 15
     INTERNAL = 70
+    BROKEN_PIPE = 141
+    """128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe."""
 
 
 class ExtractorError(Exception):

@@ -51,6 +51,8 @@ REQUIRED_PATTERNS = (
     "table_classes_header",
     "table_students_header",
     "table_total",
+    "figure_counted",
+    "figure_result",
 )
 REQUIRED_PERIODS = ("H1", "H2", "Q", "SCHOOL_YEAR", "YEAR", "ANNUAL")
 TITLE_WORDS = 4

@@ -144,3 +144,22 @@ def test_inputs_are_never_modified(tmp_path: Path) -> None:
 def test_usage_error_exit_code() -> None:
     assert run("extract").returncode == ExitCode.USAGE
     assert run("extract", str(GOV), "--review-threshold", "3").returncode == ExitCode.USAGE
+
+
+def test_a_reader_that_goes_away_is_no_error():
+    """``extractor schema | head -1``: the pipe closes early; no traceback, the shell's 141."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "extractor", "schema"],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        )
+    finally:
+        os.close(writer)
+    assert done.returncode == ExitCode.BROKEN_PIPE
+    assert done.stderr == ""

@@ -27,7 +27,6 @@ from extractor.nlp import flowing_text
 CLAUSE_BREAK = regex.compile(r"[,;:()\n\t]")
 MAX_LABEL_WORDS = 20
 FIGURE_PATTERNS = ("figure", "figure_reversed", "figure_counted")
-"""``figure_counted`` ("Số lớp: 12, số học viên: 540") is optional."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ def find_figures(context: Context, findings: Findings) -> None:
     figures: list[tuple[int, Figure]] = []
     previous_end = kind_start = -1
     regexes = context.patterns.regexes
-    matches = leftmost_matches([regexes[name] for name in FIGURE_PATTERNS if name in regexes], text)
+    matches = leftmost_matches([regexes[name] for name in FIGURE_PATTERNS], text)
     for match, following in zip(matches, [*(m.start() for m in matches[1:]), len(text)], strict=False):
         index = context.doc.line_index(match.start())
         if context.doc.lines[index].zone is Zone.HEADER or index in context.stamp_lines:
