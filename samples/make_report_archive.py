@@ -67,8 +67,6 @@ COURSES: dict[str, tuple[str, ...]] = {
 SPLIT_TRUNG_CAP = ("Trung cấp LLCT hệ tập trung", "Trung cấp LLCT-HC hệ không tập trung")
 TABLE_LABEL_CHARS = 45
 """Longer course names do not fit the table's column."""
-INLINE_LABEL_CHARS = 30
-"""Longer names are not written inside "Mở N lớp <name> với M học viên" (the item would wrap)."""
 ITEM_PREFIXES = ("", "", "Lớp ", "Các lớp ")
 ALL = "all"
 SCHOOL_IDS = (
@@ -269,7 +267,7 @@ class Archive:
     def item(self, label: str, value: Value, kind: str) -> str:
         """A list item: "- Label: N lớp/M học viên;" or "- Mở N lớp Label với M học viên;" (plans:
         "Dự kiến mở …", or "Dự kiến mở lớp Label: …" when the label holds a digit)."""
-        inline = len(label) <= INLINE_LABEL_CHARS and not any(ch.isdigit() for ch in label)
+        inline = not any(ch.isdigit() for ch in label)
         if kind == "plan":
             if inline:
                 return f"- Dự kiến mở {value[0]} lớp {label} với {ms.vn_int(value[1])} học viên;"
