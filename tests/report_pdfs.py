@@ -203,6 +203,35 @@ def drawn_grid_report(path: Path, rules: str, heading: Sequence[str] = GRID_HEAD
     return path
 
 
+def numbered_course_table(path: Path) -> Path:
+    """A school's report whose ruled table numbers its rows and names courses starting with
+    "Lớp": "5 | Lớp ngoại ngữ theo nhu cầu | 14 | 644" is 14 classes, not "5 lớp"."""
+    pdf = new_pdf()
+    header(
+        pdf,
+        ["TỈNH ỦY QUẢNG NAM", "TRƯỜNG CHÍNH TRỊ"],
+        ["ĐẢNG CỘNG SẢN VIỆT NAM"],
+        "Số 21-BC/TCT",
+        "Quảng Nam, ngày 10 tháng 7 năm 2024",
+    )
+    title(pdf, "BÁO CÁO", "kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2024")
+    paragraphs(pdf, ["Kết quả mở lớp 6 tháng đầu năm 2024 như sau:"])
+    rows = [
+        ("TT", "Loại lớp", "Số lớp", "Học viên"),
+        ("1", "Lớp bồi dưỡng chuyên viên", "4", "120"),
+        ("2", "Trung cấp LLCT-HC", "6", "380"),
+        ("3", "Lớp ngoại ngữ theo nhu cầu", "14", "644"),
+        ("", "Tổng cộng", "24", "1.144"),
+    ]
+    with pdf.table(col_widths=(36, 250, 80, 89), width=455, align="LEFT", line_height=16) as table:
+        for values in rows:
+            table.row(values)
+    paragraphs(pdf, ["Nhà trường tiếp tục thực hiện kế hoạch năm 2024."])
+    closing(pdf, ["- Như trên,", "- Lưu VT."], ["T/M BAN GIÁM HIỆU", "HIỆU TRƯỞNG"], "Nguyễn Văn An")
+    pdf.output(str(path))
+    return path
+
+
 def rule(pdf: FPDF, rules: str, x0: float, y0: float, x1: float, y1: float) -> None:
     if rules == "lines":
         pdf.line(x0, y0, x1, y1)

@@ -17,7 +17,7 @@ from extractor.model import PageWords
 from extractor.patterns import DEFAULT_DIRECTORY, load_patterns
 from extractor.ruled_tables import find_tables, has_rules, is_grid, path_edges, path_objects
 from tests.conftest import SAMPLES
-from tests.report_pdfs import TABLE_SCHOOLS, drawn_grid_report, table_report
+from tests.report_pdfs import TABLE_SCHOOLS, drawn_grid_report, numbered_course_table, table_report
 
 
 def no_ocr() -> None:
@@ -169,6 +169,17 @@ def test_a_category_table_drawn_rule_by_rule(extractor: Extractor, tmp_path: Pat
     record = extractor.extract(drawn_grid_report(tmp_path / "grid.pdf", rules)).data
     found = [(f["classes"], f["students"], f["school"], f["label"]) for f in record["figures"]]
     assert found == [(9, 630, None, "Trung cấp lý luận chính trị"), (4, 1120, None, "Bồi dưỡng chuyên viên")]
+
+
+def test_a_row_number_before_a_course_named_lop_is_no_count(extractor: Extractor, tmp_path: Path) -> None:
+    """Rows are read by their columns only: "1 | Lớp bồi dưỡng …" gives no "1 lớp" figure."""
+    figures = extractor.extract(numbered_course_table(tmp_path / "courses.pdf")).data["figures"]
+    assert [(f["classes"], f["students"], f["label"]) for f in figures] == [
+        (4, 120, "Lớp bồi dưỡng chuyên viên"),
+        (6, 380, "Trung cấp LLCT-HC"),
+        (14, 644, "Lớp ngoại ngữ theo nhu cầu"),
+        (24, 1144, "Tổng cộng"),
+    ]
 
 
 def test_the_header_words_are_patterns(extractor: Extractor, tmp_path: Path) -> None:

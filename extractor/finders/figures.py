@@ -46,14 +46,16 @@ def find_figures(context: Context, findings: Findings) -> None:
     periods = Periods(context, sentences, default_year)
     kinds = Kinds(context.patterns.regexes, text, sentences)
     schools = sorted((m.start, m.end, e.name) for e in findings.schools if e.id for m in e.mentions if m.start >= 0)
+    rows = table_figures(context, periods, schools)
+    row_lines = {context.doc.line_index(offset) for offset, _ in rows}
     figures: list[tuple[int, Figure]] = []
     previous_end = kind_start = -1
     regexes = context.patterns.regexes
     matches = leftmost_matches([regexes[name] for name in FIGURE_PATTERNS], text)
     for match, following in zip(matches, [*(m.start() for m in matches[1:]), len(text)], strict=False):
         index = context.doc.line_index(match.start())
-        if context.doc.lines[index].zone is Zone.HEADER or index in context.stamp_lines:
-            continue
+        if context.doc.lines[index].zone is Zone.HEADER or index in context.stamp_lines or index in row_lines:
+            continue  # a table row is read by its columns ("5 | Lớp ngoại ngữ | 14 | 644" is not "5 lớp")
         sentence_index = periods.sentence_index(match.start())
         sentence = sentences[sentence_index]
         clause = Clause(text, sentence, max(sentence[0], previous_end))
@@ -65,7 +67,7 @@ def find_figures(context: Context, findings: Findings) -> None:
         school, ambiguous = attribute_school(schools, sentence, match.start())
         figure = make_figure(context, match, clause, period, school, ambiguous, kind)
         figures.append((match.start(), figure))
-    for offset, figure in table_figures(context, periods, schools):
+    for offset, figure in rows:
         figures.append((offset, replace(figure, kind=kinds.table_kind(periods.sentence_index(offset)))))
     findings.figures.extend(figure for _, figure in sorted(figures, key=lambda item: item[0]))
     for position, figure in enumerate(findings.figures):
