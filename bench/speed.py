@@ -9,7 +9,9 @@ Sections (``--only`` picks some):
   the time goes (ingest / layout / finders, with the spaCy components / record).
 - ``ocr``: a scanned page → record with the tesserocr engine, against a minimal pipeline in the
   same process (pypdfium2 render + one loaded ``PyTessBaseAPI``); the ``cli`` engine and the
-  ``tesseract`` program for reference.
+  ``tesseract`` program for reference; what the OCR stage's own steps cost: measuring the skew
+  (every page), levelling a skewed page (``samples/gov-12-BC-TCT-skewed.pdf``), the colour
+  drop-out of a colour scan (``samples/seed-51-BC-CTD-200dpi-stamp.pdf``).
 - ``memory``: peak RSS of extracting the 100-page PDF in a fresh process, against a process that
   only imports pypdfium2 and spaCy and opens the file (and pdfplumber for scale).
 - ``help``: wall time of ``extractor --help`` against ``python -c pass``.
@@ -38,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from pypdfium2 import PdfDocument
+    from pypdfium2 import PdfDocument, PdfPage
 
     from extractor.extract import Extractor
 
@@ -53,6 +55,8 @@ from pdfs import page_count  # noqa: E402
 
 TEXT_SAMPLE = ROOT / "samples" / "seed-51-BC-CTD.pdf"
 SCAN_SAMPLE = ROOT / "samples" / "seed-51-BC-CTD-scan.pdf"
+SKEWED_SAMPLE = ROOT / "samples" / "gov-12-BC-TCT-skewed.pdf"
+COLOUR_SAMPLE = ROOT / "samples" / "seed-51-BC-CTD-200dpi-stamp.pdf"
 TESSDATA = os.environ.get("TESSDATA_PREFIX") or "/usr/share/tesseract-ocr/5/tessdata"
 OCR_DPI = 300
 SECTIONS = ("text", "ocr", "memory", "help")
@@ -470,7 +474,53 @@ def ocr_section(config: Config, workdir: Path) -> list[Row]:
     finally:
         minimal.close()
         document.close()
-    return ocr_rows(count, minimal_runs, ours_runs, whole, cli, program)
+    return ocr_rows(count, minimal_runs, ours_runs, whole, cli, program) + preprocessing_rows(config.runs)
+
+
+def preprocessing_rows(runs: Runs) -> list[Row]:
+    """Median cost of the OCR stage's steps before Tesseract, on page 1 of the samples they act on."""
+    import pypdfium2 as pdfium
+
+    from extractor.images import covering_marks, level_angle, rotate_by
+    from extractor.ocr import render_page
+
+    def median_ms(action: Callable[[], object]) -> float:
+        return statistics.median(collect(lambda: timed(action), runs)) * 1000
+
+    images = {}
+    for path in (SCAN_SAMPLE, SKEWED_SAMPLE, COLOUR_SAMPLE):
+        document = pdfium.PdfDocument(path)
+        images[path] = render_page(document[0], OCR_DPI)
+        document.close()
+    plain, skewed, colour = images[SCAN_SAMPLE], images[SKEWED_SAMPLE], images[COLOUR_SAMPLE]
+    angle = level_angle(skewed.grey)
+    document = pdfium.PdfDocument(COLOUR_SAMPLE)
+    try:
+        page = document[0]
+        render_grey = median_ms(lambda: render_page_grey(page))
+        render_colour = median_ms(lambda: render_page(page, OCR_DPI))
+    finally:
+        document.close()
+    return [
+        Row("ocr", "  ours › skew measured (every OCR page)", median_ms(lambda: level_angle(plain.grey)), "ms/page"),
+        Row(
+            "ocr",
+            f"  ours › page levelled ({angle:+.2f}°, skewed pages)",
+            median_ms(lambda: rotate_by(skewed.grey, angle)),
+            "ms/page",
+        ),
+        Row(
+            "ocr",
+            "  ours › colour render + drop-out + marks (colour pages)",
+            render_colour - render_grey + median_ms(lambda: covering_marks(colour)),
+            "ms/page",
+            note="beyond the grey render; then one block read again per mark over print",
+        ),
+    ]
+
+
+def render_page_grey(page: PdfPage) -> None:
+    page.render(scale=OCR_DPI / 72, grayscale=True).close()
 
 
 def ocr_rows(

@@ -348,8 +348,7 @@ def reread_under_mark(engine: OcrEngine, image: PageImage, words: list[PixelWord
     dropped, when that reads better (higher mean confidence). The area read is the mark widened
     to the whole of every word it touches, so no word is cut."""
     assert image.dropout is not None  # a mark is only found on a colour page
-    touching = [w for w in words if overlaps(w.box, mark)]
-    area = union([*touching, PixelWord("", mark, 0.0)])
+    area = union([mark, *(w.box for w in words if overlaps(w.box, mark))])
     before = [w for w in words if centre_in(w.box, area)]
     crop = crop_scaled(image.dropout, area, 1)
     first_line = max((w.line for w in words), default=-1) + 1
@@ -393,7 +392,7 @@ def reread_weak_lines(
     as a single line, enlarged; the new reading replaces the old when it ``reads_better``."""
     result: list[PixelWord] = []
     for part in line_parts(words):
-        box = union(part)
+        box = union([w.box for w in part])
         if min(w.confidence for w in part) < WEAK_WORD and wanted(box):
             again = reread_line(read_line, source, box, part[0].line)
             if reads_better(again, part, box):
@@ -451,13 +450,8 @@ def line_parts(words: list[PixelWord]) -> Iterator[list[PixelWord]]:
         yield part
 
 
-def union(words: list[PixelWord]) -> PixelBox:
-    return (
-        min(w.box[0] for w in words),
-        min(w.box[1] for w in words),
-        max(w.box[2] for w in words),
-        max(w.box[3] for w in words),
-    )
+def union(boxes: list[PixelBox]) -> PixelBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def same_span(words: list[PixelWord], box: PixelBox) -> bool:
@@ -465,7 +459,7 @@ def same_span(words: list[PixelWord], box: PixelBox) -> bool:
     a second reading that drops words is no better, however confident."""
     if not words:
         return False
-    left, _, right, _ = union(words)
+    left, _, right, _ = union([w.box for w in words])
     tolerance = box[3] - box[1]
     return abs(left - box[0]) <= tolerance and abs(right - box[2]) <= tolerance
 
