@@ -84,7 +84,7 @@ def test_a_seal_over_the_signature_spoils_only_what_it_covers(records: dict) -> 
 
 
 def test_every_sample_has_an_expected_file(records: dict) -> None:
-    assert sorted(records) == sorted([*BORN_DIGITAL, SCAN, NOTICE_SCAN, ROTATED_SCAN, STAMPED_SCAN])
+    assert sorted(records) == sorted([*BORN_DIGITAL, SCAN, NOTICE_SCAN, ROTATED_SCAN, STAMPED_SCAN, SKEWED_SCAN])
 
 
 def test_scan_values_carry_ocr_confidence(records: dict) -> None:
