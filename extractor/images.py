@@ -105,9 +105,20 @@ def covering_marks(page: PageImage) -> list[PixelBox]:
     return [box for box in ink_marks(grey, dropout, page.grey.dpi) if prints_under(dropout, box)]
 
 
+def colour_only(page: PageImage, box: PixelBox) -> GrayImage:
+    """``box`` of the page with only its coloured ink (a stamp's text without the print under it)."""
+    import numpy
+
+    assert page.dropout is not None
+    left, top, right, bottom = box
+    grey = page.grey.array()[top:bottom, left:right]
+    ink = (page.dropout.array()[top:bottom, left:right].astype(numpy.int16) - grey) > COLOUR_INK
+    return from_array(numpy.where(ink, grey, 255), page.grey.dpi)
+
+
 def ink_marks(grey: numpy.ndarray, dropout: numpy.ndarray, dpi: int) -> list[PixelBox]:
     """Boxes of the coloured marks (seals, stamps, signatures): connected inked cells, one
-    cell of margin around."""
+    cell of margin around, overlapping boxes merged (a stamp's frame and its text)."""
     import numpy
 
     cell = max(1, dpi // INK_CELLS_PER_INCH)
@@ -116,17 +127,23 @@ def ink_marks(grey: numpy.ndarray, dropout: numpy.ndarray, dpi: int) -> list[Pix
         COLOUR_INK
     )
     inked = ink.reshape(rows, cell, columns, cell).mean(axis=(1, 3)) >= MIN_CELL_INK
-    boxes = []
+    boxes: list[PixelBox] = []
     for top, left, bottom, right in connected_boxes(inked):
-        boxes.append(
-            (
-                max(0, (left - 1) * cell),
-                max(0, (top - 1) * cell),
-                min(grey.shape[1], (right + 2) * cell),
-                min(grey.shape[0], (bottom + 2) * cell),
-            )
+        box = (
+            max(0, (left - 1) * cell),
+            max(0, (top - 1) * cell),
+            min(grey.shape[1], (right + 2) * cell),
+            min(grey.shape[0], (bottom + 2) * cell),
         )
+        for other in [b for b in boxes if overlapping(b, box)]:
+            boxes.remove(other)
+            box = (min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]), max(box[3], other[3]))
+        boxes.append(box)
     return boxes
+
+
+def overlapping(box: PixelBox, other: PixelBox) -> bool:
+    return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
 
 
 def connected_boxes(cells: numpy.ndarray) -> list[tuple[int, int, int, int]]:

@@ -26,10 +26,12 @@ from extractor.images import (
     GrayImage,
     PageImage,
     PixelBox,
+    colour_only,
     covering_marks,
     crop_scaled,
     dropped_colour,
     level_angle,
+    overlapping,
     turn,
 )
 
@@ -51,6 +53,8 @@ MIN_MEAN_CONFIDENCE = 0.55
 MIN_ORIENTATION_CONFIDENCE = 2.0
 MIN_SKEW = 0.8
 """Degrees of skew from which a page is levelled before OCR (Tesseract copes with less)."""
+STAMP_WORD = 0.85
+"""A word read this confidently from the coloured ink alone is taken as a stamp's text."""
 WEAK_WORD = 0.75
 """A line with a word below this confidence is worth a second reading."""
 HEADER_SHARE = 0.3
@@ -346,9 +350,10 @@ def read_page(engine: OcrEngine, image: PageImage, options: OcrOptions, first_pa
 def reread_under_mark(engine: OcrEngine, image: PageImage, words: list[PixelWord], mark: PixelBox) -> list[PixelWord]:
     """``words`` with those around a coloured mark read again from the page with its colour
     dropped, when that reads better (higher mean confidence). The area read is the mark widened
-    to the whole of every word it touches, so no word is cut."""
+    to the whole of every word it touches, so no word is cut. The coloured ink alone is read
+    too, for the text of a stamp over print: its confident words are kept."""
     assert image.dropout is not None  # a mark is only found on a colour page
-    area = union([mark, *(w.box for w in words if overlaps(w.box, mark))])
+    area = union([mark, *(w.box for w in words if overlapping(w.box, mark))])
     before = [w for w in words if centre_in(w.box, area)]
     crop = crop_scaled(image.dropout, area, 1)
     first_line = max((w.line for w in words), default=-1) + 1
@@ -358,11 +363,12 @@ def reread_under_mark(engine: OcrEngine, image: PageImage, words: list[PixelWord
     ]
     if mean_confidence(after) <= mean_confidence(before):
         return words
-    return [w for w in words if not centre_in(w.box, area)] + after
-
-
-def overlaps(box: PixelBox, other: PixelBox) -> bool:
-    return box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+    stamp = [
+        PixelWord(w.text, shifted(w.box, area[0], area[1]), w.confidence, first_line + len(after) + w.line)
+        for w in engine.recognize(colour_only(image, area))
+        if w.confidence >= STAMP_WORD
+    ]
+    return [w for w in words if not centre_in(w.box, area)] + after + stamp
 
 
 def centre_in(box: PixelBox, area: PixelBox) -> bool:

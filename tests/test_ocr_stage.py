@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from extractor.evaluate import compare
 from extractor.extract import Extractor
@@ -17,7 +17,7 @@ from extractor.images import PageImage, covering_marks, dropped_colour, from_pil
 from extractor.model import level_back
 from extractor.ocr import OcrOptions, PixelWord, TesserocrEngine, has_tessdata, line_parts, read_page, reads_better
 from tests.conftest import SAMPLES, expected
-from tests.ocr_images import degraded, drawn_page
+from tests.ocr_images import degraded, drawn_page, font_path
 from tests.pages import FILLER, HEADER_PARTY, body
 
 SKEWED = "gov-12-BC-TCT-skewed"
@@ -104,6 +104,33 @@ def test_only_a_coloured_mark_over_print_is_dropped() -> None:
     left, top, right, bottom = (v * 72 / DPI for v in marks[0])
     assert left < 60 < 140 < right and top < 60 < 140 < bottom
     assert covering_marks(PageImage(page.grey)) == []
+
+
+def stamp_over_print() -> PageImage:
+    """Six lines of print with a red "ĐẾN" stamp (frame and text) stamped over their right half."""
+    dpi, scale = 200, 200 / 72
+    rgb = drawn_page(body([FILLER] * 6, start=100), dpi).convert("RGB")
+    draw = ImageDraw.Draw(rgb)
+    font = ImageFont.truetype(str(font_path()), round(15 * scale))
+    draw.rectangle([330 * scale, 95 * scale, 520 * scale, 175 * scale], outline=(200, 30, 40), width=round(2 * scale))
+    for row, text in enumerate(["CÔNG VĂN ĐẾN", "Số: 457", "Ngày: 23/8/2021"]):
+        draw.text((345 * scale, (102 + 22 * row) * scale), text, font=font, fill=(200, 30, 40))
+    return PageImage(from_pil(rgb, dpi), dropped_colour(np.asarray(rgb), dpi))
+
+
+@needs_tesseract
+def test_a_stamp_over_print_is_read_and_so_is_the_print() -> None:
+    """Grey, the stamp and the lines under it read as debris; with the colour dropped the
+    print is read, and the stamp's own ink, read alone, gives its text."""
+    page = stamp_over_print()
+    engine = TesserocrEngine(OcrOptions())
+    try:
+        grey = [w.text for w in read_page(engine, page, OcrOptions(colour_dropout=False), first_page=False).words]
+        dropped = [w.text for w in read_page(engine, page, OcrOptions(), first_page=False).words]
+    finally:
+        engine.close()
+    assert "457" not in grey and grey.count("với") < 6
+    assert {"ĐẾN", "457", "23/8/2021"} <= set(dropped) and dropped.count("với") == 6
 
 
 @needs_tesseract
