@@ -1,9 +1,9 @@
 """Rasters for OCR: the grey page image and what is done to it before Tesseract reads it.
 
-A page is rendered grey, or in colour when it holds colour images (a colour scan): then the
-grey image is its luminance and a second image, ``dropout``, is the page with coloured ink
-whitened (the brightest of the three channels: red or blue ink is bright in its own channel,
-black print stays dark in all three). ``covering_marks`` finds the coloured marks that lie
+A page is rendered grey; one that holds colour images (a colour scan) is also rendered in
+colour for a second image, ``dropout``: the page with coloured ink whitened (the brightest of
+the three channels: red or blue ink is bright in its own channel, black print stays dark in
+all three). ``covering_marks`` finds the coloured marks that lie
 over black print (a seal over the signer's title, a signature over a name), where the
 drop-out is worth reading; a stamp on blank paper (the incoming-mail "ĐẾN") is not one.
 
@@ -115,20 +115,24 @@ def colour_only(page: PageImage, box: PixelBox) -> GrayImage:
     assert page.dropout is not None
     left, top, right, bottom = box
     grey = page.grey.array()[top:bottom, left:right]
-    ink = (page.dropout.array()[top:bottom, left:right].astype(numpy.int16) - grey) > COLOUR_INK
+    ink = colour_ink(grey, page.dropout.array()[top:bottom, left:right])
     return from_array(numpy.where(ink, grey, 255), page.grey.dpi)
+
+
+def colour_ink(grey: numpy.ndarray, dropout: numpy.ndarray) -> numpy.ndarray:
+    """Where the pixels are coloured ink: much brighter in their brightest channel than in grey."""
+    import numpy
+
+    return (dropout.astype(numpy.int16) - grey) > COLOUR_INK
 
 
 def ink_marks(grey: numpy.ndarray, dropout: numpy.ndarray, dpi: int) -> list[PixelBox]:
     """Boxes of the coloured marks (seals, stamps, signatures): connected inked cells, one
     cell of margin around, overlapping boxes merged (a stamp's frame and its text)."""
-    import numpy
 
     cell = max(1, dpi // INK_CELLS_PER_INCH)
     rows, columns = grey.shape[0] // cell, grey.shape[1] // cell
-    ink = (dropout[: rows * cell, : columns * cell].astype(numpy.int16) - grey[: rows * cell, : columns * cell]) > (
-        COLOUR_INK
-    )
+    ink = colour_ink(grey[: rows * cell, : columns * cell], dropout[: rows * cell, : columns * cell])
     inked = ink.reshape(rows, cell, columns, cell).mean(axis=(1, 3)) >= MIN_CELL_INK
     boxes: list[PixelBox] = []
     for top, left, bottom, right in connected_boxes(inked):
