@@ -46,6 +46,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 COLOUR_BITS = 24
 MAX_PIXELS = 60_000_000
 """The largest raster rendered for OCR: an A0 poster at about 200 dpi."""
+MAX_COLOUR_PIXELS = 20_000_000
+"""The largest page also rendered in colour for its drop-out (A3 at 300 dpi): memory stays bounded."""
 MIN_DPI = 72
 MIN_WORDS = 12
 MIN_MEAN_CONFIDENCE = 0.55
@@ -110,6 +112,10 @@ class PixelWord:
 
 
 class OcrEngine(Protocol):
+    """What reads a page. Engines may also offer ``quarter_turns(image) -> int`` (orientation
+    detection) and ``recognize_line(image)`` (an image of one line); steps that need them are
+    skipped for engines without them (plug-ins)."""
+
     name: str
 
     def recognize(self, image: GrayImage) -> list[PixelWord]: ...
@@ -134,7 +140,8 @@ def render_page(page: PdfPage, dpi: int) -> PageImage:
             grey = GrayImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, dpi)
     finally:
         bitmap.close()
-    return PageImage(grey, colour_dropout(page, dpi) if has_colour_images(page) else None)
+    colour = grey.width * grey.height <= MAX_COLOUR_PIXELS and has_colour_images(page)
+    return PageImage(grey, colour_dropout(page, dpi) if colour else None)
 
 
 def colour_dropout(page: PdfPage, dpi: int) -> GrayImage:
