@@ -301,6 +301,7 @@ def measure_lines() -> dict[str, LineCounts]:
             group = "samples (page 1)" if not label.startswith("synthetic") else label
             counts = groups.setdefault(group, LineCounts())
             counts.pages += 1
+            page_text(image, engine, header_lines=False)  # warm-up: a page's first reading is slower
             for header_lines in (False, True):
                 text, seconds = page_text(image, engine, header_lines)
                 counts.numbers[header_lines] += number in text
