@@ -26,6 +26,7 @@ DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "patterns"
 PLACEHOLDER = regex.compile(r"<<(\w+)>>")
 REQUIRED_PATTERNS = (
     "document_number",
+    "number_value",
     "place_date",
     "date_long",
     "date_numeric",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from extractor.finders import find_fields
 from extractor.layout import build_document_text
-from extractor.model import PageWords
+from extractor.model import DocumentText, PageWords
 from extractor.patterns import load_patterns
 from extractor.record import SourceInfo, build_record
 from tests.pages import FILLER, HEADER_PARTY, body, centred, page
@@ -389,3 +391,32 @@ def test_blanks_filled_from_what_signing_stamped_beside_them() -> None:
     assert record["document"]["number"]["confidence"] < 0.9
     reasons = {item["reason"] for item in record["review"]}
     assert "day_blank" not in reasons and "number_blank" not in reasons
+
+
+def test_a_title_line_that_names_no_type_leaves_the_type_to_the_symbol() -> None:
+    """When layout marks a line as the title but it names no type (an OCR misread on a skewed
+    scan), the type comes from the symbol instead of failing."""
+    pages = [page(HEADER_PARTY + body([FILLER, "Trường đã tổ chức 12 lớp.", FILLER]))]
+    text = build_document_text(pages, PATTERNS)
+    title_at = text.title_index
+    lines = list(text.lines)
+    lines[title_at] = dataclasses.replace(lines[title_at], text="8ÁO CÁO")
+    findings = find_fields(DocumentText(lines, pages, title_at), PATTERNS)
+    assert findings.type is not None and findings.type.value == "Báo cáo"
+    assert findings.type.text == "27-BC/TCT"
+
+
+def test_the_symbol_gives_the_type_when_no_title_is_printed() -> None:
+    header = [line for line in HEADER_PARTY if line[2] != "BÁO CÁO"]
+    record = report(["Trường đã tổ chức 12 lớp với 845 học viên."], header)
+    assert values(record, "type") == "Báo cáo"
+    assert record["document"]["type"]["text"] == "27-BC/TCT"
+
+
+def test_a_title_the_symbol_contradicts_goes_to_review() -> None:
+    header = [centred(140, "KẾ HOẠCH") if line[2] == "BÁO CÁO" else line for line in HEADER_PARTY]
+    record = report(["Trường đã tổ chức 12 lớp với 845 học viên."], header)
+    assert values(record, "type") == "Kế hoạch"
+    assert {"path": "document.type", "reason": "title_and_symbol_disagree"} in [
+        {k: item[k] for k in ("path", "reason")} for item in record["review"]
+    ]

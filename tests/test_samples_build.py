@@ -31,15 +31,16 @@ CV = "cv-85-TCT-DT"
 KH = "kh-07-KH-HVCB"
 TB_SCAN = "tb-15-TB-TCT-scan"
 GOV_ROTATED = "gov-12-BC-TCT-rotated"
+GOV_SKEWED = "gov-12-BC-TCT-skewed"
 SEED_STAMP = "seed-51-BC-CTD-200dpi-stamp"
 TCVN3 = "tcvn3-09-BC-TCT"
 VNI = "vni-14-BC-TCT"
 LEGACY = (TCVN3, VNI)  # text layers in legacy encodings (not Unicode)
-ALL_STEMS = (SEED, SCAN, GOV, TABLE, CV, KH, TB_SCAN, GOV_ROTATED, SEED_STAMP, *LEGACY)
+ALL_STEMS = (SEED, SCAN, GOV, TABLE, CV, KH, TB_SCAN, GOV_ROTATED, GOV_SKEWED, SEED_STAMP, *LEGACY)
 BORN_DIGITAL = (SEED, GOV, TABLE, CV, KH, *LEGACY)
 OWN_BORN_DIGITAL = (GOV, TABLE, CV, KH)  # fictitious: expected values generated with the text
-SCANS = {SCAN: 4.5e6, TB_SCAN: 1.5e6, GOV_ROTATED: 1.5e6, SEED_STAMP: 1.5e6}  # size limits, bytes
-SCAN_DPI = {SCAN: 300, TB_SCAN: 300, GOV_ROTATED: 300, SEED_STAMP: 200}
+SCANS = {SCAN: 4.5e6, TB_SCAN: 1.5e6, GOV_ROTATED: 1.5e6, GOV_SKEWED: 1.5e6, SEED_STAMP: 1.5e6}  # size limits, bytes
+SCAN_DPI = {SCAN: 300, TB_SCAN: 300, GOV_ROTATED: 300, GOV_SKEWED: 300, SEED_STAMP: 200}
 PAGE_COUNTS = {
     SEED: 8,
     SCAN: 8,
@@ -49,6 +50,7 @@ PAGE_COUNTS = {
     KH: 2,
     TB_SCAN: 1,
     GOV_ROTATED: 2,
+    GOV_SKEWED: 2,
     SEED_STAMP: 2,
     TCVN3: 1,
     VNI: 1,
@@ -493,8 +495,9 @@ def test_build_is_deterministic(built: Path, tmp_path: Path) -> None:
     fonts = make_samples.find_fonts()
     make_samples.build_tb_scan(fonts, tmp_path / f"{TB_SCAN}.pdf")
     make_samples.build_gov_rotated_scan(tmp_path / f"{GOV}.pdf", tmp_path / f"{GOV_ROTATED}.pdf")
+    make_samples.build_gov_skewed_scan(tmp_path / f"{GOV}.pdf", tmp_path / f"{GOV_SKEWED}.pdf")
     make_samples.build_seed_stamp_scan(fonts, tmp_path / f"{SEED}.pdf", tmp_path / f"{SEED_STAMP}.pdf")
-    for stem in (TB_SCAN, GOV_ROTATED, SEED_STAMP):
+    for stem in (TB_SCAN, GOV_ROTATED, GOV_SKEWED, SEED_STAMP):
         assert (tmp_path / f"{stem}.pdf").read_bytes() == (built / f"{stem}.pdf").read_bytes(), stem
 
 

@@ -132,13 +132,13 @@ def trim_place(place: str) -> str:
 
 def find_type(context: Context, findings: Findings, title_at: int | None) -> None:
     from_symbol = None
-    if findings.number is not None:
-        match = context.patterns.regexes["document_number"].search(findings.number.text)
+    if findings.number is not None and findings.number.value:
+        match = context.patterns.regexes["number_value"].search(findings.number.value)
         if match and match["symbol"]:
             from_symbol = symbol_type(context, match)
-    if title_at is not None:
-        line = context.doc.lines[title_at]
-        doc_type = context.patterns.type_titled(line.text)
+    line = context.doc.lines[title_at] if title_at is not None else None
+    doc_type = context.patterns.type_titled(line.text) if line is not None else None
+    if line is not None and doc_type is not None:  # else the title line was misjudged: the symbol decides
         start = context.doc.line_start(title_at)
         agrees = from_symbol is None or from_symbol.name == doc_type.name
         findings.type = Field.at(context.doc, start, start + len(line.text), doc_type.name, 0.98 if agrees else 0.7)
