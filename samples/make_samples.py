@@ -149,16 +149,10 @@ class Rect:
         return self.y + self.h
 
     def overlaps(self, other: Rect) -> bool:
-        return not (
-            self.right <= other.x
-            or other.right <= self.x
-            or self.bottom <= other.y
-            or other.bottom <= self.y
-        )
+        return not (self.right <= other.x or other.right <= self.x or self.bottom <= other.y or other.bottom <= self.y)
 
     def as_dict(self) -> dict[str, float]:
-        return {"x": round(self.x, 1), "y": round(self.y, 1), "w": round(self.w, 1),
-                "h": round(self.h, 1)}
+        return {"x": round(self.x, 1), "y": round(self.y, 1), "w": round(self.w, 1), "h": round(self.h, 1)}
 
 
 @dataclass(frozen=True)
@@ -202,7 +196,7 @@ def italic_runs(text: str) -> list[tuple[str, bool]]:
 def assert_disjoint(rects: dict[str, Rect]) -> None:
     names = list(rects)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             if rects[a].overlaps(rects[b]):
                 raise AssertionError(f"layout overlap: {a} {rects[a]} and {b} {rects[b]}")
 
@@ -310,8 +304,7 @@ def draw_box(
     pdf.set_draw_color(*color)
     pdf.set_line_width(1.0)
     pdf.rect(x, y, w, h)
-    draw_lines(pdf, lines, x + pad, w - 2 * pad, y + pad, align=align, leading=leading,
-               color=color)
+    draw_lines(pdf, lines, x + pad, w - 2 * pad, y + pad, align=align, leading=leading, color=color)
     pdf.set_draw_color(*BLACK)
     return Rect(x, y, w, h)
 
@@ -375,13 +368,11 @@ def draw_state_header(
     """
     lx, lw = STATE_LEFT_COL
     rx, rw = STATE_RIGHT_COL
-    issuer_lines = [Line(t, "B", HEADER_SIZE) for t in ([issuer] if isinstance(issuer, str)
-                                                         else issuer)]
+    issuer_lines = [Line(t, "B", HEADER_SIZE) for t in ([issuer] if isinstance(issuer, str) else issuer)]
     y = draw_lines(pdf, [Line(parent, "", HEADER_SIZE), *issuer_lines], lx, lw, y0)
     draw_rule(pdf, lx + lw / 2, y + 3, max(text_width(pdf, line) for line in issuer_lines) * 0.5)
     motto = Line("Độc lập - Tự do - Hạnh phúc", "B", BODY_SIZE)
-    y_r = draw_lines(pdf, [Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", HEADER_SIZE), motto],
-                     rx, rw, y0)
+    y_r = draw_lines(pdf, [Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", HEADER_SIZE), motto], rx, rw, y0)
     draw_rule(pdf, rx + rw / 2, y_r + 3, text_width(pdf, motto))
     y_number = max(y, y_r) + 8
     y_end = draw_lines(pdf, [Line(number, "", BODY_SIZE)], lx, lw, y_number)
@@ -417,10 +408,10 @@ KEEP_WITH_NEXT = 2 * PARA_GAP + 3 * BODY_SIZE * LINE_FACTOR  # a heading plus tw
 def write_paragraph(pdf: FPDF, para: Para) -> None:
     """Flow one paragraph from the current y; text_columns breaks pages as needed."""
     base_style, align, indent = para_format(para.kind)
-    with pdf.text_columns(text_align=align, line_height=LINE_FACTOR, l_margin=LEFT,
-                          r_margin=RIGHT) as cols, \
-            cols.paragraph(text_align=align, first_line_indent=indent,
-                           bottom_margin=PARA_GAP) as out:
+    with (
+        pdf.text_columns(text_align=align, line_height=LINE_FACTOR, l_margin=LEFT, r_margin=RIGHT) as cols,
+        cols.paragraph(text_align=align, first_line_indent=indent, bottom_margin=PARA_GAP) as out,
+    ):
         for text, italic in italic_runs(para.text):
             style = base_style + ("I" if italic and "I" not in base_style else "")
             pdf.set_font(FONT_FAMILY, style, BODY_SIZE)
@@ -481,8 +472,7 @@ def draw_closing(pdf: FPDF, closing: Closing) -> tuple[Rect, Rect, Rect | None]:
         box_y = y_gap + (closing.signature_gap - box_h) / 2
         box = draw_box(pdf, box_lines, rx + (rw - box_w) / 2, box_y, box_w, SIGN_BLUE)
     y_name = y_gap + closing.signature_gap
-    y_end = draw_lines(pdf, [Line(closing.signer_name, "B", BODY_SIZE)], rx, rw, y_name,
-                       leading=leading_r)
+    y_end = draw_lines(pdf, [Line(closing.signer_name, "B", BODY_SIZE)], rx, rw, y_name, leading=leading_r)
     pdf.set_y(y_end)
     return Rect(lx, y, lw, left_h), Rect(rx, y, rw, y_end - y), box
 
@@ -494,8 +484,9 @@ class TableRow:
     span_first_two: bool = False
 
 
-def draw_table(pdf: FPDF, widths: Sequence[float], header: Sequence[str],
-               rows: Sequence[TableRow], row_h: float = 21.0) -> Rect:
+def draw_table(
+    pdf: FPDF, widths: Sequence[float], header: Sequence[str], rows: Sequence[TableRow], row_h: float = 21.0
+) -> Rect:
     """A fully ruled table (drawn cell borders), kept on one page."""
     total_w = sum(widths)
     x0 = LEFT + (TEXT_W - total_w) / 2
@@ -558,8 +549,13 @@ class Figure:
     period: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"classes": self.classes, "students": self.students, "school": self.school,
-                "label": self.label, "period": self.period}
+        return {
+            "classes": self.classes,
+            "students": self.students,
+            "school": self.school,
+            "label": self.label,
+            "period": self.period,
+        }
 
 
 @dataclass
@@ -573,8 +569,9 @@ class Expected:
     figures: list[Figure] = field(default_factory=list)
     must_print: list[str] = field(default_factory=list)
 
-    def fig(self, text: str, classes: int, students: int | None, label: str, period: str,
-            school: str | None = None) -> str:
+    def fig(
+        self, text: str, classes: int, students: int | None, label: str, period: str, school: str | None = None
+    ) -> str:
         """Record a figure and return its printed text, checking the numbers agree."""
         if figure_numbers(text) != (classes, students):
             raise ValueError(f"figure text {text!r} disagrees with {classes}/{students}")
@@ -591,8 +588,7 @@ class Expected:
         self.must_print.append(printed)
         return printed
 
-    def ref(self, printed: str, kind: str, number: str, date: str | None,
-            kind_printed: bool = True) -> str:
+    def ref(self, printed: str, kind: str, number: str, date: str | None, kind_printed: bool = True) -> str:
         """Record a cited document once; return its printed citation.
 
         ``kind_printed=False`` for a citation without its type word ("văn bản số
@@ -693,7 +689,7 @@ def seed_body_paragraphs(text: str) -> list[Para]:
     if missing:
         raise ValueError(f"seed text changed: noise lines not found: {missing}")
     texts: list[str] = []
-    for line in lines[start:end + 1]:
+    for line in lines[start : end + 1]:
         if not line or line in SEED_NOISE_LINES:
             continue
         if line.startswith("- + "):  # nested-list artefact of the OCR export
@@ -765,15 +761,18 @@ def build_seed(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layo
         Line("TRỊ KHU VỰC MIỀN NÚI BIÊN GIỚI", "B", HEADER_SIZE),
         Line("PHÍA BẮC", "B", HEADER_SIZE),
     ]
-    left, right = draw_party_header(pdf, 66.0, issuer, "Số 51-BC/CTĐ",
-                                    "Sơn La, ngày 12 tháng 8 năm 2021")
-    title = draw_title(pdf, left.bottom + 16, "BÁO CÁO", (
-        "công tác 6 tháng đầu năm 2021,",
-        "phương hướng, nhiệm vụ 6 tháng cuối năm 2021",
-    ))
+    left, right = draw_party_header(pdf, 66.0, issuer, "Số 51-BC/CTĐ", "Sơn La, ngày 12 tháng 8 năm 2021")
+    title = draw_title(
+        pdf,
+        left.bottom + 16,
+        "BÁO CÁO",
+        (
+            "công tác 6 tháng đầu năm 2021,",
+            "phương hướng, nhiệm vụ 6 tháng cuối năm 2021",
+        ),
+    )
     pdf.set_y(title.bottom + 12)
-    layout.blocks.update(stamp=stamp, org_signature=org, header_left=left,
-                         header_right=right, title=title)
+    layout.blocks.update(stamp=stamp, org_signature=org, header_left=left, header_right=right, title=title)
     assert_disjoint(layout.blocks)
     write_paragraphs(pdf, seed_body_paragraphs(SEED_TEXT.read_text(encoding="utf-8")))
     recipients, signer, box = draw_closing(pdf, SEED_CLOSING)
@@ -815,16 +814,20 @@ class ScanSettings:
 
 
 PLAIN_SCAN = ScanSettings()
-QUARTER_TURNS = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180,
-                 3: Image.Transpose.ROTATE_270}
+QUARTER_TURNS = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_270}
 
 # Ink drawn on the paper before it is scanned: (rendered RGB page, page in the source) -> page.
 PaperMarks = Any
 
 
-def scan_page(page: pdfium.PdfPage, angle: float, rng: np.random.Generator,
-              settings: ScanSettings = PLAIN_SCAN, turn: int = 0,
-              marks: PaperMarks | None = None) -> bytes:
+def scan_page(
+    page: pdfium.PdfPage,
+    angle: float,
+    rng: np.random.Generator,
+    settings: ScanSettings = PLAIN_SCAN,
+    turn: int = 0,
+    marks: PaperMarks | None = None,
+) -> bytes:
     """Render (grey, or RGB with ``settings.colour``), add the ink of ``marks``, turn the sheet,
     rotate, blur slightly, add Gaussian noise, clean the paper white (as scanners do; it also
     keeps the JPEGs small) and JPEG-encode one page."""
@@ -846,17 +849,27 @@ def scan_page(page: pdfium.PdfPage, angle: float, rng: np.random.Generator,
     noise = rng.normal(0.0, settings.noise_sigma, pixels.shape[:2]).astype(np.float32)
     pixels = pixels + (noise[..., None] if pixels.ndim == 3 else noise)
     pixels = pixels * (255.0 / settings.white_point)
-    noisy = Image.fromarray(np.clip(np.rint(pixels), 0, 255).astype(np.uint8),
-                            mode="RGB" if settings.colour else "L")
+    noisy = Image.fromarray(np.clip(np.rint(pixels), 0, 255).astype(np.uint8), mode="RGB" if settings.colour else "L")
     buffer = io.BytesIO()
-    noisy.save(buffer, format="JPEG", quality=settings.jpeg_quality, optimize=True,
-               progressive=True, dpi=(settings.dpi, settings.dpi))
+    noisy.save(
+        buffer,
+        format="JPEG",
+        quality=settings.jpeg_quality,
+        optimize=True,
+        progressive=True,
+        dpi=(settings.dpi, settings.dpi),
+    )
     return buffer.getvalue()
 
 
-def build_scan(source: Path, path: Path, seed: int = SCAN_SEED,
-               settings: ScanSettings = PLAIN_SCAN, pages: Sequence[int] | None = None,
-               marks: dict[int, PaperMarks] | None = None) -> int:
+def build_scan(
+    source: Path,
+    path: Path,
+    seed: int = SCAN_SEED,
+    settings: ScanSettings = PLAIN_SCAN,
+    pages: Sequence[int] | None = None,
+    marks: dict[int, PaperMarks] | None = None,
+) -> int:
     """Write an image-only PDF of ``source`` (of its ``pages``, 0-based, default all), with
     ``marks`` drawn on the source pages they are keyed by; return its page count."""
     rng = np.random.default_rng(seed)
@@ -871,8 +884,9 @@ def build_scan(source: Path, path: Path, seed: int = SCAN_SEED,
             page = document[index]
             width, height = page.get_size()
             turn = settings.turns[n % len(settings.turns)] % 4
-            jpeg = scan_page(page, settings.angles[n % len(settings.angles)], rng, settings,
-                             turn, (marks or {}).get(index))
+            jpeg = scan_page(
+                page, settings.angles[n % len(settings.angles)], rng, settings, turn, (marks or {}).get(index)
+            )
             if turn % 2:
                 width, height = height, width
             out.add_page(format=(width, height))
@@ -895,8 +909,7 @@ def build_gov_rotated_scan(source: Path, path: Path) -> dict[str, Any]:
     """Scan ``gov-12-BC-TCT.pdf`` with page 1 a quarter turn (landscape) and page 2 upside
     down; the expected values are those of the born-digital report."""
     build_scan(source, path, seed=GOV_ROTATED_SEED, settings=GOV_ROTATED_SCAN)
-    expected = json.loads((source.parent / "expected" / f"{source.stem}.json")
-                          .read_text(encoding="utf-8"))
+    expected = json.loads((source.parent / "expected" / f"{source.stem}.json").read_text(encoding="utf-8"))
     return {**expected, "file": path.stem}
 
 
@@ -912,8 +925,7 @@ def build_gov_skewed_scan(source: Path, path: Path) -> dict[str, Any]:
     """Scan ``gov-12-BC-TCT.pdf`` with its pages skewed by 2.8° and -2.5°; the expected values
     are those of the born-digital report."""
     build_scan(source, path, seed=GOV_SKEWED_SEED, settings=GOV_SKEWED_SCAN)
-    expected = json.loads((source.parent / "expected" / f"{source.stem}.json")
-                          .read_text(encoding="utf-8"))
+    expected = json.loads((source.parent / "expected" / f"{source.stem}.json").read_text(encoding="utf-8"))
     return {**expected, "file": path.stem}
 
 
@@ -968,13 +980,12 @@ def bezier(points: Sequence[tuple[float, float]], steps: int = 24) -> list[tuple
     out = []
     for i in range(steps + 1):
         t = i / steps
-        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3
+        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
         out.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
     return out
 
 
-def apply_ink(image: Image.Image, mask: Image.Image, colour: tuple[int, int, int],
-              opacity: float) -> Image.Image:
+def apply_ink(image: Image.Image, mask: Image.Image, colour: tuple[int, int, int], opacity: float) -> Image.Image:
     """Ink on paper: each channel multiplied toward ``colour`` where ``mask`` is set, so that
     the print under it stays visible (darker) through the ink."""
     base = np.asarray(image, dtype=np.float32)
@@ -996,8 +1007,7 @@ def signature_mask(size: tuple[int, int], name: Rect, scale: float) -> Image.Ima
     return mask.filter(ImageFilter.GaussianBlur(0.6))
 
 
-def seal_mask(size: tuple[int, int], centre: tuple[float, float], scale: float,
-              font_path: Path) -> Image.Image:
+def seal_mask(size: tuple[int, int], centre: tuple[float, float], scale: float, font_path: Path) -> Image.Image:
     """A round seal: a thick outer ring, a thin inner ring, the school's name set around the
     band between them, a five-pointed star in the middle; unevenly inked."""
     diameter = SEAL_DIAMETER * scale
@@ -1007,11 +1017,9 @@ def seal_mask(size: tuple[int, int], centre: tuple[float, float], scale: float,
     draw = ImageDraw.Draw(seal)
     c = side / 2
     outer_w = 2.6 * scale
-    draw.ellipse((c - radius, c - radius, c + radius, c + radius), outline=255,
-                 width=round(outer_w))
+    draw.ellipse((c - radius, c - radius, c + radius, c + radius), outline=255, width=round(outer_w))
     inner = radius * 0.66
-    draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=255,
-                 width=max(1, round(0.9 * scale)))
+    draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=255, width=max(1, round(0.9 * scale)))
     # The name around the band, starting lower left and running clockwise over the top.
     font = ImageFont.truetype(str(font_path), round(10.5 * scale))
     text = f"{SEAL_TEXT} * "
@@ -1023,8 +1031,7 @@ def seal_mask(size: tuple[int, int], centre: tuple[float, float], scale: float,
         angle = -150.0 + i * step  # degrees clockwise from the top
         glyph_side = round(14 * scale)
         glyph = Image.new("L", (glyph_side, glyph_side), 0)
-        ImageDraw.Draw(glyph).text((glyph_side / 2, glyph_side / 2), char, fill=255, font=font,
-                                   anchor="mm")
+        ImageDraw.Draw(glyph).text((glyph_side / 2, glyph_side / 2), char, fill=255, font=font, anchor="mm")
         glyph = glyph.rotate(-angle, resample=Image.Resampling.BICUBIC)
         theta = np.deg2rad(angle)
         gx = c + text_r * np.sin(theta) - glyph_side / 2
@@ -1039,10 +1046,8 @@ def seal_mask(size: tuple[int, int], centre: tuple[float, float], scale: float,
     draw.polygon(star, fill=255)
     # Uneven ink: a smooth seeded texture between 55% and 100%.
     texture_rng = np.random.default_rng(SEED_STAMP_SEED)
-    texture = Image.fromarray((texture_rng.random((side // 6 + 1, side // 6 + 1)) * 255)
-                              .astype(np.uint8), mode="L")
-    texture = texture.resize((side, side), Image.Resampling.BICUBIC).filter(
-        ImageFilter.GaussianBlur(2 * scale))
+    texture = Image.fromarray((texture_rng.random((side // 6 + 1, side // 6 + 1)) * 255).astype(np.uint8), mode="L")
+    texture = texture.resize((side, side), Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(2 * scale))
     level = 0.55 + 0.45 * np.asarray(texture, dtype=np.float32) / 255.0
     seal_px = np.asarray(seal.filter(ImageFilter.GaussianBlur(0.5)), dtype=np.float32) * level
     seal = Image.fromarray(np.clip(np.rint(seal_px), 0, 255).astype(np.uint8), mode="L")
@@ -1059,13 +1064,10 @@ def seal_and_signature(font_path: Path) -> PaperMarks:
         scale = image.width / page.get_width()
         name = text_box(page, SEED_CLOSING.signer_name, occurrence=-1)
         school = text_box(page, SEED_CLOSING.authority_lines[-1].text)
-        image = apply_ink(image, signature_mask(image.size, name, scale), SIGNATURE_INK,
-                          SIGNATURE_OPACITY)
+        image = apply_ink(image, signature_mask(image.size, name, scale), SIGNATURE_INK, SIGNATURE_OPACITY)
         signature_left = name.x + name.w / 2 - 54
-        centre = (signature_left + 110 / 3 - SEAL_DIAMETER / 2 + 4,
-                  (school.y + name.bottom) / 2 - 10)
-        return apply_ink(image, seal_mask(image.size, centre, scale, font_path), SEAL_RED,
-                         SEAL_OPACITY)
+        centre = (signature_left + 110 / 3 - SEAL_DIAMETER / 2 + 4, (school.y + name.bottom) / 2 - 10)
+        return apply_ink(image, seal_mask(image.size, centre, scale, font_path), SEAL_RED, SEAL_OPACITY)
 
     return marks
 
@@ -1124,8 +1126,12 @@ def seed_stamp_expected(stem: str, source: Path, pages: Sequence[int]) -> dict[s
     if f"Số: {stamp['number']}" not in text or "Ngày: 23/8/2021" not in text:
         raise AssertionError(f"{stem}: the incoming stamp is not on the scanned pages")
     document = data["document"]
-    closing = [document["number"], "Sơn La, ngày 12 tháng 8 năm 2021",
-               document["signers"][0]["name"], *document["recipients"]]
+    closing = [
+        document["number"],
+        "Sơn La, ngày 12 tháng 8 năm 2021",
+        document["signers"][0]["name"],
+        *document["recipients"],
+    ]
     if any(value not in text for value in closing):
         raise AssertionError(f"{stem}: header or closing not on the scanned pages")
     return data
@@ -1138,8 +1144,14 @@ def build_seed_stamp_scan(fonts: dict[str, Path], source: Path, path: Path) -> d
     last = len(document) - 1
     document.close()
     pages = (0, last)
-    build_scan(source, path, seed=SEED_STAMP_SEED, settings=SEED_STAMP_SCAN, pages=pages,
-               marks={last: seal_and_signature(fonts["B"])})
+    build_scan(
+        source,
+        path,
+        seed=SEED_STAMP_SEED,
+        settings=SEED_STAMP_SCAN,
+        pages=pages,
+        marks={last: seal_and_signature(fonts["B"])},
+    )
     return seed_stamp_expected(path.stem, source, pages)
 
 
@@ -1165,20 +1177,25 @@ GOV_CLOSING = Closing(
 
 
 def gov_expected() -> Expected:
-    return Expected(document={
-        "number": "12/BC-TCT",
-        "type": "Báo cáo",
-        "issuer": "Trường Chính trị tỉnh Thanh Hóa",
-        "parent_issuer": "Tỉnh ủy Thanh Hóa",
-        "place": "Thanh Hóa",
-        "date": "2024-01-05",
-        "subject": "Kết quả công tác đào tạo, bồi dưỡng năm 2023",
-        "signers": [{"name": "Nguyễn Thị Thu Hương", "position": "Phó Hiệu trưởng",
-                     "capacity": "KT. Hiệu trưởng"}],
-        "recipients": ["Ban Tổ chức Tỉnh ủy Thanh Hóa", "Như trên", "Học viện Chính trị khu vực I (để b/c)",
-                       "Ban Giám hiệu",
-                       "Lưu: VT, ĐT"],
-    })
+    return Expected(
+        document={
+            "number": "12/BC-TCT",
+            "type": "Báo cáo",
+            "issuer": "Trường Chính trị tỉnh Thanh Hóa",
+            "parent_issuer": "Tỉnh ủy Thanh Hóa",
+            "place": "Thanh Hóa",
+            "date": "2024-01-05",
+            "subject": "Kết quả công tác đào tạo, bồi dưỡng năm 2023",
+            "signers": [{"name": "Nguyễn Thị Thu Hương", "position": "Phó Hiệu trưởng", "capacity": "KT. Hiệu trưởng"}],
+            "recipients": [
+                "Ban Tổ chức Tỉnh ủy Thanh Hóa",
+                "Như trên",
+                "Học viện Chính trị khu vực I (để b/c)",
+                "Ban Giám hiệu",
+                "Lưu: VT, ĐT",
+            ],
+        }
+    )
 
 
 def gov_paragraphs(exp: Expected) -> list[Para]:
@@ -1193,82 +1210,125 @@ def gov_paragraphs(exp: Expected) -> list[Para]:
     paras: list[Para] = []
     add = paras.append
 
-    plan = exp.ref("Kế hoạch số 15-KH/TU ngày 20-01-2023 của Ban Thường vụ Tỉnh ủy",
-                   "Kế hoạch", "15-KH/TU", "2023-01-20")
-    decision = exp.ref("Quyết định số 1234/QĐ-UBND ngày 05/4/2023 của Ủy ban nhân dân tỉnh",
-                       "Quyết định", "1234/QĐ-UBND", "2023-04-05")
-    add(Para(f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức, viên chức năm 2023 "
-             f"và {decision} về việc giao chỉ tiêu đào tạo, bồi dưỡng cán bộ, công chức, viên "
-             f"chức năm 2023, {exp.school(thanh_hoa, thanh_hoa)} báo cáo kết quả công tác đào "
-             "tạo, bồi dưỡng năm 2023 như sau:"))
+    plan = exp.ref(
+        "Kế hoạch số 15-KH/TU ngày 20-01-2023 của Ban Thường vụ Tỉnh ủy", "Kế hoạch", "15-KH/TU", "2023-01-20"
+    )
+    decision = exp.ref(
+        "Quyết định số 1234/QĐ-UBND ngày 05/4/2023 của Ủy ban nhân dân tỉnh", "Quyết định", "1234/QĐ-UBND", "2023-04-05"
+    )
+    add(
+        Para(
+            f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức, viên chức năm 2023 "
+            f"và {decision} về việc giao chỉ tiêu đào tạo, bồi dưỡng cán bộ, công chức, viên "
+            f"chức năm 2023, {exp.school(thanh_hoa, thanh_hoa)} báo cáo kết quả công tác đào "
+            "tạo, bồi dưỡng năm 2023 như sau:"
+        )
+    )
     add(Para("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2023", "h1"))
     add(Para("1. Công tác đào tạo, bồi dưỡng", "h2"))
     school = exp.school(thanh_hoa, thanh_hoa)
     total = exp.fig("58 lớp với 3.412 học viên", 58, 3412, "tổ chức năm 2023", year, thanh_hoa)
-    add(Para("Bám sát chỉ tiêu được giao, Nhà trường đã chủ động xây dựng kế hoạch, phối hợp "
-             "chặt chẽ với Ban Tổ chức Tỉnh ủy, Sở Nội vụ và các huyện, thị xã, thành phố "
-             f"trong công tác chiêu sinh, mở lớp. Năm 2023, {school} đã tổ chức {total}, đạt "
-             "103,5% kế hoạch năm."))
+    add(
+        Para(
+            "Bám sát chỉ tiêu được giao, Nhà trường đã chủ động xây dựng kế hoạch, phối hợp "
+            "chặt chẽ với Ban Tổ chức Tỉnh ủy, Sở Nội vụ và các huyện, thị xã, thành phố "
+            f"trong công tác chiêu sinh, mở lớp. Năm 2023, {school} đã tổ chức {total}, đạt "
+            "103,5% kế hoạch năm."
+        )
+    )
     add(Para("Trong đó:"))
     items = (  # (label as printed, figure text, classes, students)
         ("Trung cấp lý luận chính trị hệ không tập trung", "21 lớp, 1.324 học viên", 21, 1324),
-        ("Bồi dưỡng ngạch chuyên viên và chuyên viên chính", "12 lớp với 845 học viên", 12,
-         845),
-        ("Bồi dưỡng lãnh đạo, quản lý cấp phòng và tương đương", "05 lớp, 318 học viên", 5,
-         318),
-        ("Cao cấp lý luận chính trị (Học viện Chính trị khu vực I)",
-         "3 lớp/210 HV", 3, 210),
+        ("Bồi dưỡng ngạch chuyên viên và chuyên viên chính", "12 lớp với 845 học viên", 12, 845),
+        ("Bồi dưỡng lãnh đạo, quản lý cấp phòng và tương đương", "05 lớp, 318 học viên", 5, 318),
+        ("Cao cấp lý luận chính trị (Học viện Chính trị khu vực I)", "3 lớp/210 HV", 3, 210),
         ("Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4", "02 lớp", 2, None),
-        ("Các lớp bồi dưỡng khác theo nhu cầu của địa phương", "15 lớp/715 học viên", 15,
-         715),
+        ("Các lớp bồi dưỡng khác theo nhu cầu của địa phương", "15 lớp/715 học viên", 15, 715),
     )
     for label, text, classes, students in items:
         short_label = label.split(" (")[0]
         add(Para(f"- {label}: {exp.fig(text, classes, students, short_label, year)}."))
-    add(Para("Chất lượng đào tạo, bồi dưỡng tiếp tục được nâng lên; các lớp bế giảng trong "
-             "năm có 1.105 học viên tốt nghiệp, trong đó 98 học viên tốt nghiệp loại giỏi, "
-             "không có học viên phải thi lại lần hai."))
-    letter = exp.ref("Công văn số 85/TCT-ĐT ngày 12.6.2023", "Công văn", "85/TCT-ĐT",
-                     "2023-06-12")
-    add(Para(f"Thực hiện {letter} của Nhà trường về việc tổ chức các lớp bồi dưỡng trong dịp "
-             "hè, các khoa chuyên môn đã bố trí giảng viên đi giảng tại các huyện miền núi, "
-             "bảo đảm đúng tiến độ và chất lượng."))
+    add(
+        Para(
+            "Chất lượng đào tạo, bồi dưỡng tiếp tục được nâng lên; các lớp bế giảng trong "
+            "năm có 1.105 học viên tốt nghiệp, trong đó 98 học viên tốt nghiệp loại giỏi, "
+            "không có học viên phải thi lại lần hai."
+        )
+    )
+    letter = exp.ref("Công văn số 85/TCT-ĐT ngày 12.6.2023", "Công văn", "85/TCT-ĐT", "2023-06-12")
+    add(
+        Para(
+            f"Thực hiện {letter} của Nhà trường về việc tổ chức các lớp bồi dưỡng trong dịp "
+            "hè, các khoa chuyên môn đã bố trí giảng viên đi giảng tại các huyện miền núi, "
+            "bảo đảm đúng tiến độ và chất lượng."
+        )
+    )
     add(Para("2. Công tác nghiên cứu khoa học", "h2"))
     le_duan = exp.school("Trường Chính trị Lê Duẩn", "Trường Chính trị Lê Duẩn tỉnh Quảng Trị")
-    add(Para("Năm 2023, Nhà trường triển khai 15 đề tài khoa học cấp cơ sở và 01 đề tài cấp "
-             f"tỉnh; phối hợp với {le_duan} tổ chức 01 hội thảo khoa học về đổi mới nội dung, "
-             "chương trình đào tạo trung cấp lý luận chính trị; xuất bản 04 số Thông tin "
-             "Khoa học."))
+    add(
+        Para(
+            "Năm 2023, Nhà trường triển khai 15 đề tài khoa học cấp cơ sở và 01 đề tài cấp "
+            f"tỉnh; phối hợp với {le_duan} tổ chức 01 hội thảo khoa học về đổi mới nội dung, "
+            "chương trình đào tạo trung cấp lý luận chính trị; xuất bản 04 số Thông tin "
+            "Khoa học."
+        )
+    )
     add(Para("3. Xây dựng đội ngũ", "h2"))
-    add(Para("Tổng số cán bộ, giảng viên, nhân viên của Nhà trường là 68 người, trong đó có "
-             "42 giảng viên (08 tiến sĩ, 34 thạc sĩ); 100% giảng viên có trình độ cao cấp lý "
-             "luận chính trị."))
+    add(
+        Para(
+            "Tổng số cán bộ, giảng viên, nhân viên của Nhà trường là 68 người, trong đó có "
+            "42 giảng viên (08 tiến sĩ, 34 thạc sĩ); 100% giảng viên có trình độ cao cấp lý "
+            "luận chính trị."
+        )
+    )
     add(Para("4. Trao đổi kinh nghiệm với các trường bạn", "h2"))
     nghe_an_name = exp.school("Trường Chính trị Nghệ An", nghe_an)
-    nghe_an_fig = exp.fig("45 lớp với 2.960 học viên", 45, 2960, "tổ chức năm 2023", year,
-                          nghe_an)
+    nghe_an_fig = exp.fig("45 lớp với 2.960 học viên", 45, 2960, "tổ chức năm 2023", year, nghe_an)
     ha_tinh_name = exp.school("Trường Chính trị Trần Phú Hà Tĩnh", ha_tinh)
     ha_tinh_fig = exp.fig("31 lớp/1.875 học viên", 31, 1875, "mở năm 2023", year, ha_tinh)
-    add(Para("Nhà trường đã tổ chức đoàn nghiên cứu, trao đổi kinh nghiệm tại một số trường "
-             f"chính trị khu vực Bắc Trung Bộ. {nghe_an_name} trong năm 2023 đã tổ chức "
-             f"{nghe_an_fig}, trong đó có nhiều lớp mở tại các huyện miền núi. {ha_tinh_name} "
-             f"đã mở {ha_tinh_fig}, chú trọng bồi dưỡng cán bộ cơ sở."))
+    add(
+        Para(
+            "Nhà trường đã tổ chức đoàn nghiên cứu, trao đổi kinh nghiệm tại một số trường "
+            f"chính trị khu vực Bắc Trung Bộ. {nghe_an_name} trong năm 2023 đã tổ chức "
+            f"{nghe_an_fig}, trong đó có nhiều lớp mở tại các huyện miền núi. {ha_tinh_name} "
+            f"đã mở {ha_tinh_fig}, chú trọng bồi dưỡng cán bộ cơ sở."
+        )
+    )
     add(Para("II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024", "h1"))
     plan_again = exp.ref("Kế hoạch số 15-KH/TU", "Kế hoạch", "15-KH/TU", "2023-01-20")
     target = exp.fig("62 lớp với 3.850 học viên", 62, 3850, "kế hoạch năm 2024", "2024")
-    add(Para(f"Tiếp tục thực hiện {plan_again} của Ban Thường vụ Tỉnh ủy, năm 2024 Nhà trường "
-             f"phấn đấu mở {target}, trong đó ưu tiên các lớp trung cấp lý luận chính trị cho "
-             "cán bộ cơ sở."))
-    add(Para("- Đổi mới phương pháp giảng dạy, tăng cường ứng dụng công nghệ thông tin trong "
-             "quản lý đào tạo, bồi dưỡng."))
+    add(
+        Para(
+            f"Tiếp tục thực hiện {plan_again} của Ban Thường vụ Tỉnh ủy, năm 2024 Nhà trường "
+            f"phấn đấu mở {target}, trong đó ưu tiên các lớp trung cấp lý luận chính trị cho "
+            "cán bộ cơ sở."
+        )
+    )
+    add(
+        Para(
+            "- Đổi mới phương pháp giảng dạy, tăng cường ứng dụng công nghệ thông tin trong quản lý đào tạo, bồi dưỡng."
+        )
+    )
     rule = exp.ref("Quy định số 11-QĐ/TW", "Quy định", "11-QĐ/TW", None)
-    add(Para("- Nâng cao chất lượng đội ngũ giảng viên, phấn đấu đạt chuẩn mức 1 theo "
-             f"{rule} của Bộ Chính trị về trường chính trị chuẩn."))
+    add(
+        Para(
+            "- Nâng cao chất lượng đội ngũ giảng viên, phấn đấu đạt chuẩn mức 1 theo "
+            f"{rule} của Bộ Chính trị về trường chính trị chuẩn."
+        )
+    )
     add(Para("III. ĐỀ XUẤT, KIẾN NGHỊ", "h1"))
-    add(Para("Đề nghị Ban Tổ chức Tỉnh ủy quan tâm bố trí kinh phí nâng cấp ký túc xá và "
-             "trang thiết bị phục vụ giảng dạy trực tuyến của Nhà trường."))
-    add(Para("Trên đây là báo cáo kết quả công tác đào tạo, bồi dưỡng năm 2023 của "
-             f"{exp.school(thanh_hoa, thanh_hoa)}./."))
+    add(
+        Para(
+            "Đề nghị Ban Tổ chức Tỉnh ủy quan tâm bố trí kinh phí nâng cấp ký túc xá và "
+            "trang thiết bị phục vụ giảng dạy trực tuyến của Nhà trường."
+        )
+    )
+    add(
+        Para(
+            "Trên đây là báo cáo kết quả công tác đào tạo, bồi dưỡng năm 2023 của "
+            f"{exp.school(thanh_hoa, thanh_hoa)}./."
+        )
+    )
     return paras
 
 
@@ -1276,14 +1336,16 @@ def build_gov(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layou
     pdf = ReportPDF(fonts, "Báo cáo số 12/BC-TCT (mẫu thử)")
     pdf.add_page()
     layout = Layout()
-    left, right = draw_state_header(pdf, TOP, "TỈNH ỦY THANH HÓA", "TRƯỜNG CHÍNH TRỊ",
-                                    "Số: 12/BC-TCT", "Thanh Hóa, ngày 05 tháng 01 năm 2024")
-    title = draw_title(pdf, left.bottom + 20, "BÁO CÁO",
-                       ("Kết quả công tác đào tạo, bồi dưỡng năm 2023",))
-    y = draw_lines(pdf, [Line("Kính gửi: Ban Tổ chức Tỉnh ủy Thanh Hóa.", "", 14.0)],
-                   LEFT, TEXT_W, title.bottom + 10, leading=17.0)
-    layout.blocks.update(header_left=left, header_right=right, title=title,
-                         kinh_gui=Rect(LEFT, title.bottom + 10, TEXT_W, 17.0))
+    left, right = draw_state_header(
+        pdf, TOP, "TỈNH ỦY THANH HÓA", "TRƯỜNG CHÍNH TRỊ", "Số: 12/BC-TCT", "Thanh Hóa, ngày 05 tháng 01 năm 2024"
+    )
+    title = draw_title(pdf, left.bottom + 20, "BÁO CÁO", ("Kết quả công tác đào tạo, bồi dưỡng năm 2023",))
+    y = draw_lines(
+        pdf, [Line("Kính gửi: Ban Tổ chức Tỉnh ủy Thanh Hóa.", "", 14.0)], LEFT, TEXT_W, title.bottom + 10, leading=17.0
+    )
+    layout.blocks.update(
+        header_left=left, header_right=right, title=title, kinh_gui=Rect(LEFT, title.bottom + 10, TEXT_W, 17.0)
+    )
     assert_disjoint(layout.blocks)
     pdf.set_y(y + 10)
     exp = gov_expected()
@@ -1327,44 +1389,52 @@ TABLE_CLOSING = Closing(
 
 
 def table_expected() -> Expected:
-    return Expected(document={
-        "number": "03-BC/CTĐ",
-        "type": "Báo cáo",
-        "issuer": "Cụm Thi đua các trường chính trị khu vực Tây Nguyên",
-        "parent_issuer": "Học viện Chính trị quốc gia Hồ Chí Minh",
-        "place": "Gia Lai",
-        "date": "2023-07-14",
-        "subject": "sơ kết hoạt động thi đua 6 tháng đầu năm 2023, phương hướng, nhiệm vụ 6 "
-                   "tháng cuối năm 2023",
-        "signers": [{"name": "Trần Quốc Khánh", "position": "Cụm trưởng",
-                     "capacity": "TM. Cụm thi đua"}],
-        "recipients": ["Vụ Các trường chính trị (HVCTQG)", "Các trường trong Cụm Thi đua",
-                       "Lưu VT"],
-    })
+    return Expected(
+        document={
+            "number": "03-BC/CTĐ",
+            "type": "Báo cáo",
+            "issuer": "Cụm Thi đua các trường chính trị khu vực Tây Nguyên",
+            "parent_issuer": "Học viện Chính trị quốc gia Hồ Chí Minh",
+            "place": "Gia Lai",
+            "date": "2023-07-14",
+            "subject": "sơ kết hoạt động thi đua 6 tháng đầu năm 2023, phương hướng, nhiệm vụ 6 tháng cuối năm 2023",
+            "signers": [{"name": "Trần Quốc Khánh", "position": "Cụm trưởng", "capacity": "TM. Cụm thi đua"}],
+            "recipients": ["Vụ Các trường chính trị (HVCTQG)", "Các trường trong Cụm Thi đua", "Lưu VT"],
+        }
+    )
 
 
 def table_intro(exp: Expected) -> list[Para]:
-    guide = exp.ref("Hướng dẫn số 30-HD/HVCTQG ngày 03/02/2021 của Học viện Chính trị quốc gia "
-                    "Hồ Chí Minh", "Hướng dẫn", "30-HD/HVCTQG", "2021-02-03")
-    plan = exp.ref("Kế hoạch số 01-KH/CTĐ ngày 15/3/2023", "Kế hoạch", "01-KH/CTĐ",
-                   "2023-03-15")
+    guide = exp.ref(
+        "Hướng dẫn số 30-HD/HVCTQG ngày 03/02/2021 của Học viện Chính trị quốc gia Hồ Chí Minh",
+        "Hướng dẫn",
+        "30-HD/HVCTQG",
+        "2021-02-03",
+    )
+    plan = exp.ref("Kế hoạch số 01-KH/CTĐ ngày 15/3/2023", "Kế hoạch", "01-KH/CTĐ", "2023-03-15")
     members = [exp.school(canonical, canonical) for _, canonical, _, _ in TABLE_SCHOOLS]
     total_c = sum(row[2] for row in TABLE_SCHOOLS)
     total_s = sum(row[3] for row in TABLE_SCHOOLS)
     total = f"{total_c} lớp với {vn_int(total_s)} học viên"
     return [
-        Para(f"Thực hiện {guide} về tổ chức hoạt động và bình xét thi đua của các cụm thi đua; "
-             f"{plan} của Cụm Thi đua các trường chính trị khu vực Tây Nguyên về tổ chức các "
-             "hoạt động của Cụm năm 2023, Cụm Thi đua báo cáo kết quả hoạt động 6 tháng đầu "
-             "năm 2023 như sau:"),
+        Para(
+            f"Thực hiện {guide} về tổ chức hoạt động và bình xét thi đua của các cụm thi đua; "
+            f"{plan} của Cụm Thi đua các trường chính trị khu vực Tây Nguyên về tổ chức các "
+            "hoạt động của Cụm năm 2023, Cụm Thi đua báo cáo kết quả hoạt động 6 tháng đầu "
+            "năm 2023 như sau:"
+        ),
         Para("I- KẾT QUẢ THỰC HIỆN NHIỆM VỤ 6 THÁNG ĐẦU NĂM 2023", "h1"),
         Para("1- Công tác đào tạo, bồi dưỡng", "h2"),
-        Para("Cụm Thi đua các trường chính trị khu vực Tây Nguyên gồm 05 trường: "
-             f"{', '.join(members[:-1])} và {members[-1]}; {members[1]} là đơn vị Cụm trưởng "
-             "năm 2023."),
-        Para("Trong 6 tháng đầu năm 2023, các trường trong Cụm đã tổ chức "
-             f"{exp.fig(total, total_c, total_s, 'tổ chức 6 tháng đầu năm 2023', TABLE_PERIOD)}"
-             "; kết quả mở lớp của từng trường cụ thể như sau:"),
+        Para(
+            "Cụm Thi đua các trường chính trị khu vực Tây Nguyên gồm 05 trường: "
+            f"{', '.join(members[:-1])} và {members[-1]}; {members[1]} là đơn vị Cụm trưởng "
+            "năm 2023."
+        ),
+        Para(
+            "Trong 6 tháng đầu năm 2023, các trường trong Cụm đã tổ chức "
+            f"{exp.fig(total, total_c, total_s, 'tổ chức 6 tháng đầu năm 2023', TABLE_PERIOD)}"
+            "; kết quả mở lớp của từng trường cụ thể như sau:"
+        ),
     ]
 
 
@@ -1377,8 +1447,7 @@ def table_rows(exp: Expected) -> list[TableRow]:
     total_c = sum(r[2] for r in TABLE_SCHOOLS)
     total_s = sum(r[3] for r in TABLE_SCHOOLS)
     exp.figures.append(Figure(total_c, total_s, None, "Tổng cộng", TABLE_PERIOD))
-    rows.append(TableRow(("Tổng cộng", str(total_c), vn_int(total_s)), bold=True,
-                         span_first_two=True))
+    rows.append(TableRow(("Tổng cộng", str(total_c), vn_int(total_s)), bold=True, span_first_two=True))
     return rows
 
 
@@ -1390,31 +1459,57 @@ def table_after(exp: Expected) -> list[Para]:
     add = paras.append
     leader = exp.school(dak_lak, dak_lak)
     partner = exp.school(lam_dong, lam_dong)
-    senior = exp.fig("04 lớp", 4, None, "Cao cấp lý luận chính trị hệ không tập trung",
-                     TABLE_PERIOD, lam_dong)
-    add(Para(f"{leader} là đơn vị có số lớp nhiều nhất trong Cụm. {partner} đã phối hợp mở "
-             f"{senior} Cao cấp lý luận chính trị hệ không tập trung, góp phần hoàn thành chỉ "
-             "tiêu của tỉnh."))
+    senior = exp.fig("04 lớp", 4, None, "Cao cấp lý luận chính trị hệ không tập trung", TABLE_PERIOD, lam_dong)
+    add(
+        Para(
+            f"{leader} là đơn vị có số lớp nhiều nhất trong Cụm. {partner} đã phối hợp mở "
+            f"{senior} Cao cấp lý luận chính trị hệ không tập trung, góp phần hoàn thành chỉ "
+            "tiêu của tỉnh."
+        )
+    )
     add(Para("2- Công tác nghiên cứu khoa học", "h2"))
-    add(Para("Các trường đã tổ chức 12 hội thảo khoa học cấp trường, triển khai 27 đề tài "
-             "nghiên cứu khoa học cấp cơ sở; 05/05 trường duy trì xuất bản Bản tin Thông tin "
-             "lý luận và thực tiễn đúng kỳ hạn."))
+    add(
+        Para(
+            "Các trường đã tổ chức 12 hội thảo khoa học cấp trường, triển khai 27 đề tài "
+            "nghiên cứu khoa học cấp cơ sở; 05/05 trường duy trì xuất bản Bản tin Thông tin "
+            "lý luận và thực tiễn đúng kỳ hạn."
+        )
+    )
     add(Para("3- Công tác thi đua, khen thưởng", "h2"))
-    add(Para("100% trường trong Cụm đã ký kết giao ước thi đua năm 2023; các trường tổ chức "
-             "Hội thi giảng viên dạy giỏi cấp trường với 46 giảng viên tham gia."))
+    add(
+        Para(
+            "100% trường trong Cụm đã ký kết giao ước thi đua năm 2023; các trường tổ chức "
+            "Hội thi giảng viên dạy giỏi cấp trường với 46 giảng viên tham gia."
+        )
+    )
     add(Para("II- PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2023", "h1"))
-    plan = exp.fig("95 lớp với 5.900 học viên", 95, 5900,
-                   "dự kiến mở mới 6 tháng cuối năm 2023", "2023-H2")
-    add(Para("Các trường trong Cụm tiếp tục thực hiện kế hoạch đào tạo, bồi dưỡng năm 2023, "
-             f"dự kiến mở mới {plan}; tổ chức giao lưu thể thao, văn nghệ chào mừng Ngày Nhà "
-             "giáo Việt Nam 20/11 tại tỉnh Gia Lai."))
-    add(Para("- Đẩy mạnh phong trào thi đua “Dạy tốt, học tốt, phục vụ tốt”, gắn với việc "
-             "học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh."))
+    plan = exp.fig("95 lớp với 5.900 học viên", 95, 5900, "dự kiến mở mới 6 tháng cuối năm 2023", "2023-H2")
+    add(
+        Para(
+            "Các trường trong Cụm tiếp tục thực hiện kế hoạch đào tạo, bồi dưỡng năm 2023, "
+            f"dự kiến mở mới {plan}; tổ chức giao lưu thể thao, văn nghệ chào mừng Ngày Nhà "
+            "giáo Việt Nam 20/11 tại tỉnh Gia Lai."
+        )
+    )
+    add(
+        Para(
+            "- Đẩy mạnh phong trào thi đua “Dạy tốt, học tốt, phục vụ tốt”, gắn với việc "
+            "học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh."
+        )
+    )
     next_leader = exp.school(dak_nong, dak_nong)
-    add(Para("- Chuẩn bị tổ chức Hội nghị tổng kết hoạt động Cụm Thi đua năm 2023 và bàn giao "
-             f"nhiệm vụ Cụm trưởng năm 2024 cho {next_leader}."))
-    add(Para("Trên đây là báo cáo sơ kết hoạt động thi đua 6 tháng đầu năm 2023 của Cụm Thi "
-             "đua các trường chính trị khu vực Tây Nguyên./."))
+    add(
+        Para(
+            "- Chuẩn bị tổ chức Hội nghị tổng kết hoạt động Cụm Thi đua năm 2023 và bàn giao "
+            f"nhiệm vụ Cụm trưởng năm 2024 cho {next_leader}."
+        )
+    )
+    add(
+        Para(
+            "Trên đây là báo cáo sơ kết hoạt động thi đua 6 tháng đầu năm 2023 của Cụm Thi "
+            "đua các trường chính trị khu vực Tây Nguyên./."
+        )
+    )
     return paras
 
 
@@ -1428,23 +1523,27 @@ def build_table(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Lay
         Line("CỤM THI ĐUA CÁC TRƯỜNG", "B", HEADER_SIZE),
         Line("CHÍNH TRỊ KHU VỰC TÂY NGUYÊN", "B", HEADER_SIZE),
     ]
-    left, right = draw_party_header(pdf, TOP, issuer, "Số 03-BC/CTĐ",
-                                    "Gia Lai, ngày 14 tháng 7 năm 2023")
-    title = draw_title(pdf, left.bottom + 18, "BÁO CÁO", (
-        "sơ kết hoạt động thi đua 6 tháng đầu năm 2023,",
-        "phương hướng, nhiệm vụ 6 tháng cuối năm 2023",
-    ))
+    left, right = draw_party_header(pdf, TOP, issuer, "Số 03-BC/CTĐ", "Gia Lai, ngày 14 tháng 7 năm 2023")
+    title = draw_title(
+        pdf,
+        left.bottom + 18,
+        "BÁO CÁO",
+        (
+            "sơ kết hoạt động thi đua 6 tháng đầu năm 2023,",
+            "phương hướng, nhiệm vụ 6 tháng cuối năm 2023",
+        ),
+    )
     layout.blocks.update(header_left=left, header_right=right, title=title)
     assert_disjoint(layout.blocks)
     pdf.set_y(title.bottom + 12)
     exp = table_expected()
     write_paragraphs(pdf, table_intro(exp))
     rows = table_rows(exp)
-    y = draw_lines(pdf, [Line(TABLE_LABEL.upper(), "B", 12.0)], LEFT, TEXT_W,
-                   pdf.get_y() + 2, leading=16.0)
+    y = draw_lines(pdf, [Line(TABLE_LABEL.upper(), "B", 12.0)], LEFT, TEXT_W, pdf.get_y() + 2, leading=16.0)
     pdf.set_y(y + 4)
-    layout.blocks["table"] = draw_table(pdf, (36.0, 235.0, 80.0, 100.0),
-                                        ("TT", "Trường", "Số lớp", "Số học viên"), rows)
+    layout.blocks["table"] = draw_table(
+        pdf, (36.0, 235.0, 80.0, 100.0), ("TT", "Trường", "Số lớp", "Số học viên"), rows
+    )
     pdf.set_y(layout.blocks["table"].bottom + 10)
     write_paragraphs(pdf, table_after(exp))
     recipients, signer, _ = draw_closing(pdf, TABLE_CLOSING)
@@ -1495,16 +1594,18 @@ class Signer:
         return {"name": self.name, "position": self.position, "capacity": self.capacity}
 
 
-def signer_closing(title: Line, recipients: tuple[str, ...], signer: Signer,
-                   gap: float = 70.0) -> Closing:
-    return Closing(recipients_title=title, recipients=recipients,
-                   authority_lines=signer.authority_lines(), signer_name=signer.printed_name,
-                   signature_gap=gap)
+def signer_closing(title: Line, recipients: tuple[str, ...], signer: Signer, gap: float = 70.0) -> Closing:
+    return Closing(
+        recipients_title=title,
+        recipients=recipients,
+        authority_lines=signer.authority_lines(),
+        signer_name=signer.printed_name,
+        signature_gap=gap,
+    )
 
 
 def closing_must_print(closing: Closing) -> list[str]:
-    return [*(line.text for line in closing.authority_lines), closing.signer_name,
-            *closing.recipients]
+    return [*(line.text for line in closing.authority_lines), closing.signer_name, *closing.recipients]
 
 
 def draw_addressees(pdf: FPDF, y: float, addressees: Sequence[str], size: float = 14.0) -> Rect:
@@ -1516,8 +1617,7 @@ def draw_addressees(pdf: FPDF, y: float, addressees: Sequence[str], size: float 
     draw_lines(pdf, [label], x, label_w, y, align="L", leading=leading)
     lines = [Line(a, "", size) for a in addressees]
     x_list = x + label_w
-    y_end = draw_lines(pdf, lines, x_list, PAGE_W - RIGHT - x_list, y, align="L",
-                       leading=leading)
+    y_end = draw_lines(pdf, lines, x_list, PAGE_W - RIGHT - x_list, y, align="L", leading=leading)
     list_w = max(text_width(pdf, line) for line in lines) + 6.0
     return Rect(x, y, x_list + list_w - x, y_end - y)
 
@@ -1533,8 +1633,7 @@ CV_NUMBER = "85/TĐT-ĐT"
 CV_PLACE, CV_DATE = "Hà Nội", "2025-06-03"
 CV_EXCERPT = ("V/v báo cáo số liệu đào tạo", "năm 2024")  # the trích yếu, as printed
 CV_ADDRESSEES = ("- Ban Tổ chức Thành ủy Hà Nội;", "- Học viện Chính trị khu vực I.")
-CV_SIGNER = Signer("Đỗ Minh Tuấn", "Trưởng phòng Đào tạo", "TL. Hiệu trưởng",
-                   name_in_capitals=True)
+CV_SIGNER = Signer("Đỗ Minh Tuấn", "Trưởng phòng Đào tạo", "TL. Hiệu trưởng", name_in_capitals=True)
 CV_CLOSING = signer_closing(
     Line("Nơi nhận:", "BI", 12.0),
     ("- Như trên;", "- Ban Giám hiệu (để b/c);", "- Lưu: VT, ĐT."),
@@ -1545,17 +1644,19 @@ CV_QUARTER = "2025-Q1"
 
 
 def cv_expected() -> Expected:
-    return Expected(document={
-        "number": CV_NUMBER,
-        "type": "Công văn",
-        "issuer": CV_ISSUER,
-        "parent_issuer": CV_PARENT,
-        "place": CV_PLACE,
-        "date": CV_DATE,
-        "subject": " ".join(CV_EXCERPT).removeprefix("V/v "),
-        "signers": [CV_SIGNER.as_dict()],
-        "recipients": [item_value(r) for r in (*CV_ADDRESSEES, *CV_CLOSING.recipients)],
-    })
+    return Expected(
+        document={
+            "number": CV_NUMBER,
+            "type": "Công văn",
+            "issuer": CV_ISSUER,
+            "parent_issuer": CV_PARENT,
+            "place": CV_PLACE,
+            "date": CV_DATE,
+            "subject": " ".join(CV_EXCERPT).removeprefix("V/v "),
+            "signers": [CV_SIGNER.as_dict()],
+            "recipients": [item_value(r) for r in (*CV_ADDRESSEES, *CV_CLOSING.recipients)],
+        }
+    )
 
 
 def cv_paragraphs(exp: Expected) -> list[Para]:
@@ -1563,55 +1664,76 @@ def cv_paragraphs(exp: Expected) -> list[Para]:
     hai_phong = "Trường Chính trị Tô Hiệu thành phố Hải Phòng"
     paras: list[Para] = []
     add = paras.append
-    letter = exp.ref("văn bản số 1024/UBND-VX ngày 12/3/2025", "Công văn", "1024/UBND-VX",
-                     "2025-03-12", kind_printed=False)
+    letter = exp.ref(
+        "văn bản số 1024/UBND-VX ngày 12/3/2025", "Công văn", "1024/UBND-VX", "2025-03-12", kind_printed=False
+    )
     own_short = exp.school("Trường Đào tạo cán bộ Lê Hồng Phong", CV_ISSUER)
-    add(Para(f"Thực hiện {letter} của Ủy ban nhân dân Thành phố về việc tổng hợp số liệu đào "
-             "tạo, bồi dưỡng cán bộ, công chức, viên chức năm 2024 và theo đề nghị của Ban Tổ "
-             f"chức Thành ủy, {own_short} báo cáo số liệu đào tạo, bồi dưỡng năm 2024 và quý "
-             "I/2025 như sau:"))
+    add(
+        Para(
+            f"Thực hiện {letter} của Ủy ban nhân dân Thành phố về việc tổng hợp số liệu đào "
+            "tạo, bồi dưỡng cán bộ, công chức, viên chức năm 2024 và theo đề nghị của Ban Tổ "
+            f"chức Thành ủy, {own_short} báo cáo số liệu đào tạo, bồi dưỡng năm 2024 và quý "
+            "I/2025 như sau:"
+        )
+    )
     add(Para("1. Kết quả đào tạo, bồi dưỡng năm 2024", "h2"))
     items = (  # (category as printed, figure text, classes, students)
         ("Trung cấp lý luận chính trị hệ không tập trung", "34 lớp/2.386 học viên", 34, 2386),
-        ("Bồi dưỡng ngạch chuyên viên và chuyên viên chính", "18 lớp, 1.264 học viên", 18,
-         1264),
-        ("Bồi dưỡng lãnh đạo, quản lý cấp phòng và tương đương", "12 lớp với 815 học viên", 12,
-         815),
-        ("Bồi dưỡng nghiệp vụ công tác xây dựng Đảng ở cơ sở", "22 lớp/1.277 học viên", 22,
-         1277),
+        ("Bồi dưỡng ngạch chuyên viên và chuyên viên chính", "18 lớp, 1.264 học viên", 18, 1264),
+        ("Bồi dưỡng lãnh đạo, quản lý cấp phòng và tương đương", "12 lớp với 815 học viên", 12, 815),
+        ("Bồi dưỡng nghiệp vụ công tác xây dựng Đảng ở cơ sở", "22 lớp/1.277 học viên", 22, 1277),
     )
     total_c = sum(item[2] for item in items)
     total_s = sum(item[3] for item in items)
-    total = exp.fig(f"{total_c} lớp với {vn_int(total_s)} học viên", total_c, total_s,
-                    "tổ chức năm 2024", CV_YEAR, CV_ISSUER)
-    add(Para(f"Năm 2024, {exp.school(own_short, CV_ISSUER)} đã tổ chức {total}, đạt 104,2% kế "
-             "hoạch năm. Cụ thể:"))
+    total = exp.fig(
+        f"{total_c} lớp với {vn_int(total_s)} học viên", total_c, total_s, "tổ chức năm 2024", CV_YEAR, CV_ISSUER
+    )
+    add(Para(f"Năm 2024, {exp.school(own_short, CV_ISSUER)} đã tổ chức {total}, đạt 104,2% kế hoạch năm. Cụ thể:"))
     for index, (label, text, classes, students) in enumerate(items):
         end = "." if index == len(items) - 1 else ";"
         add(Para(f"- {label}: {exp.fig(text, classes, students, label, CV_YEAR)}{end}"))
     circular = exp.ref("Thông tư số 01/2018/TT-BNV", "Thông tư", "01/2018/TT-BNV", None)
-    add(Para("Số liệu chi tiết theo từng đối tượng được tổng hợp theo mẫu biểu quy định tại "
-             f"{circular} của Bộ Nội vụ (gửi kèm theo)."))
+    add(
+        Para(
+            "Số liệu chi tiết theo từng đối tượng được tổng hợp theo mẫu biểu quy định tại "
+            f"{circular} của Bộ Nội vụ (gửi kèm theo)."
+        )
+    )
     add(Para("2. Số liệu quý I/2025", "h2"))
-    quarter = exp.fig("17 lớp với 1.148 học viên", 17, 1148, "khai giảng quý I/2025",
-                      CV_QUARTER)
-    add(Para(f"Trong quý I/2025, Nhà trường đã khai giảng {quarter}; có 604 học viên tốt "
-             "nghiệp, trong đó 71 học viên tốt nghiệp loại giỏi."))
+    quarter = exp.fig("17 lớp với 1.148 học viên", 17, 1148, "khai giảng quý I/2025", CV_QUARTER)
+    add(
+        Para(
+            f"Trong quý I/2025, Nhà trường đã khai giảng {quarter}; có 604 học viên tốt "
+            "nghiệp, trong đó 71 học viên tốt nghiệp loại giỏi."
+        )
+    )
     add(Para("3. Số liệu của các trường bạn", "h2"))
     nvc = exp.school("Trường Chính trị Nguyễn Văn Cừ", bac_ninh)
-    nvc_fig = exp.fig("1.250 học viên/22 lớp", 22, 1250, "đang quản lý, giảng dạy quý I/2025",
-                      CV_QUARTER, bac_ninh)
-    add(Para("Theo số liệu trao đổi tại Hội nghị giao ban các trường chính trị khu vực đồng "
-             f"bằng sông Hồng, trong quý I/2025 {nvc} đang quản lý, giảng dạy {nvc_fig}, chủ "
-             "yếu là các lớp trung cấp lý luận chính trị."))
+    nvc_fig = exp.fig("1.250 học viên/22 lớp", 22, 1250, "đang quản lý, giảng dạy quý I/2025", CV_QUARTER, bac_ninh)
+    add(
+        Para(
+            "Theo số liệu trao đổi tại Hội nghị giao ban các trường chính trị khu vực đồng "
+            f"bằng sông Hồng, trong quý I/2025 {nvc} đang quản lý, giảng dạy {nvc_fig}, chủ "
+            "yếu là các lớp trung cấp lý luận chính trị."
+        )
+    )
     to_hieu = exp.school("Trường Chính trị Tô Hiệu Hải Phòng", hai_phong)
-    to_hieu_fig = exp.fig("09 lớp (512 học viên)", 9, 512,
-                          "Bồi dưỡng lãnh đạo, quản lý cấp phòng", CV_QUARTER, hai_phong)
-    add(Para(f"Cũng trong quý I/2025, {to_hieu} đã khai giảng {to_hieu_fig} bồi dưỡng lãnh "
-             "đạo, quản lý cấp phòng cho cán bộ các quận, huyện."))
-    add(Para("Nhà trường đề nghị Ban Tổ chức Thành ủy tiếp tục quan tâm chỉ đạo công tác chiêu "
-             "sinh các lớp trung cấp lý luận chính trị năm 2025, bảo đảm đúng đối tượng, đủ số "
-             "lượng theo kế hoạch."))
+    to_hieu_fig = exp.fig(
+        "09 lớp (512 học viên)", 9, 512, "Bồi dưỡng lãnh đạo, quản lý cấp phòng", CV_QUARTER, hai_phong
+    )
+    add(
+        Para(
+            f"Cũng trong quý I/2025, {to_hieu} đã khai giảng {to_hieu_fig} bồi dưỡng lãnh "
+            "đạo, quản lý cấp phòng cho cán bộ các quận, huyện."
+        )
+    )
+    add(
+        Para(
+            "Nhà trường đề nghị Ban Tổ chức Thành ủy tiếp tục quan tâm chỉ đạo công tác chiêu "
+            "sinh các lớp trung cấp lý luận chính trị năm 2025, bảo đảm đúng đối tượng, đủ số "
+            "lượng theo kế hoạch."
+        )
+    )
     add(Para(f"{exp.school(CV_ISSUER, CV_ISSUER)} trân trọng báo cáo./."))
     return paras
 
@@ -1622,8 +1744,7 @@ def build_cv(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout
     layout = Layout()
     number = f"Số: {CV_NUMBER}"
     date_line = place_date_line(CV_PLACE, CV_DATE)
-    left, right = draw_state_header(pdf, TOP, CV_PARENT.upper(), CV_ISSUER_LINES, number,
-                                    date_line, excerpt=CV_EXCERPT)
+    left, right = draw_state_header(pdf, TOP, CV_PARENT.upper(), CV_ISSUER_LINES, number, date_line, excerpt=CV_EXCERPT)
     kinh_gui = draw_addressees(pdf, left.bottom + 16, CV_ADDRESSEES)
     layout.blocks.update(header_left=left, header_right=right, kinh_gui=kinh_gui)
     assert_disjoint(layout.blocks)
@@ -1634,11 +1755,18 @@ def build_cv(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout
     layout.blocks.update(recipients=recipients, signature_block=signer)
     layout.closing_page = layout.pages = pdf.page_no()
     pdf.output(str(path))
-    verify_text_layer(path, [
-        number, date_line, *CV_ISSUER_LINES, " ".join(CV_EXCERPT),
-        "Kính gửi: " + " ".join(CV_ADDRESSEES), *exp.must_print,
-        *closing_must_print(CV_CLOSING),
-    ])
+    verify_text_layer(
+        path,
+        [
+            number,
+            date_line,
+            *CV_ISSUER_LINES,
+            " ".join(CV_EXCERPT),
+            "Kính gửi: " + " ".join(CV_ADDRESSEES),
+            *exp.must_print,
+            *closing_must_print(CV_CLOSING),
+        ],
+    )
     return exp.as_json(path.stem), layout
 
 
@@ -1678,51 +1806,66 @@ KH_CLOSING = signer_closing(
 
 
 def kh_expected() -> Expected:
-    return Expected(document={
-        "number": KH_NUMBER,
-        "type": "Kế hoạch",
-        "issuer": KH_ISSUER,
-        "parent_issuer": KH_PARENT,
-        "place": KH_PLACE,
-        "date": KH_DATE,
-        "subject": " ".join(KH_SUBJECT_LINES),
-        "signers": [KH_SIGNER.as_dict()],
-        "recipients": [item_value(r) for r in KH_CLOSING.recipients],
-    })
+    return Expected(
+        document={
+            "number": KH_NUMBER,
+            "type": "Kế hoạch",
+            "issuer": KH_ISSUER,
+            "parent_issuer": KH_PARENT,
+            "place": KH_PLACE,
+            "date": KH_DATE,
+            "subject": " ".join(KH_SUBJECT_LINES),
+            "signers": [KH_SIGNER.as_dict()],
+            "recipients": [item_value(r) for r in KH_CLOSING.recipients],
+        }
+    )
 
 
 def kh_intro(exp: Expected) -> list[Para]:
     binh_duong = "Trường Chính trị tỉnh Bình Dương"
     ba_ria = "Trường Chính trị tỉnh Bà Rịa - Vũng Tàu"
-    decision = exp.ref("Quyết định số 18-QĐ/TU ngày 01-7-2025 của Ban Thường vụ Thành ủy",
-                       "Quyết định", "18-QĐ/TU", "2025-07-01")
-    plan = exp.ref("Kế hoạch số 36-KH/TU ngày 10-01-2025", "Kế hoạch", "36-KH/TU",
-                   "2025-01-10")
+    decision = exp.ref(
+        "Quyết định số 18-QĐ/TU ngày 01-7-2025 của Ban Thường vụ Thành ủy", "Quyết định", "18-QĐ/TU", "2025-07-01"
+    )
+    plan = exp.ref("Kế hoạch số 36-KH/TU ngày 10-01-2025", "Kế hoạch", "36-KH/TU", "2025-01-10")
     academy = exp.school(KH_ISSUER, KH_ISSUER)
     old_bd = exp.school(f"{binh_duong} (cũ)", binh_duong)
     old_br = exp.school(f"{ba_ria} (cũ)", ba_ria)
     total_c = sum(row[1] for row in KH_ROWS)
     total_s = sum(row[2] for row in KH_ROWS)
-    total = exp.fig(f"{total_c} lớp với {vn_int(total_s)} học viên", total_c, total_s,
-                    "dự kiến mở 6 tháng cuối năm 2025", KH_PERIOD, KH_ISSUER)
+    total = exp.fig(
+        f"{total_c} lớp với {vn_int(total_s)} học viên",
+        total_c,
+        total_s,
+        "dự kiến mở 6 tháng cuối năm 2025",
+        KH_PERIOD,
+        KH_ISSUER,
+    )
     return [
-        Para(f"Căn cứ {decision} về việc hợp nhất các trường chính trị vào Học viện Cán bộ "
-             f"Thành phố; {plan} của Ban Thường vụ Thành ủy về đào tạo, bồi dưỡng cán bộ, "
-             f"công chức năm 2025, Ban Giám đốc {academy} xây dựng Kế hoạch mở lớp bồi dưỡng "
-             "6 tháng cuối năm 2025 như sau:"),
+        Para(
+            f"Căn cứ {decision} về việc hợp nhất các trường chính trị vào Học viện Cán bộ "
+            f"Thành phố; {plan} của Ban Thường vụ Thành ủy về đào tạo, bồi dưỡng cán bộ, "
+            f"công chức năm 2025, Ban Giám đốc {academy} xây dựng Kế hoạch mở lớp bồi dưỡng "
+            "6 tháng cuối năm 2025 như sau:"
+        ),
         Para("I. MỤC ĐÍCH, YÊU CẦU", "h1"),
-        Para("- Hoàn thành chỉ tiêu đào tạo, bồi dưỡng cán bộ năm 2025 được Ban Thường vụ "
-             "Thành ủy giao, đáp ứng yêu cầu chuẩn hóa đội ngũ cán bộ của Thành phố sau sắp "
-             "xếp đơn vị hành chính."),
-        Para("- Tổ chức thống nhất chương trình, lịch học tại các cơ sở của Học viện; bảo đảm "
-             "chất lượng, tiết kiệm, hiệu quả."),
+        Para(
+            "- Hoàn thành chỉ tiêu đào tạo, bồi dưỡng cán bộ năm 2025 được Ban Thường vụ "
+            "Thành ủy giao, đáp ứng yêu cầu chuẩn hóa đội ngũ cán bộ của Thành phố sau sắp "
+            "xếp đơn vị hành chính."
+        ),
+        Para(
+            "- Tổ chức thống nhất chương trình, lịch học tại các cơ sở của Học viện; bảo đảm "
+            "chất lượng, tiết kiệm, hiệu quả."
+        ),
         Para("II. NỘI DUNG", "h1"),
         Para("1. Quy mô mở lớp", "h2"),
-        Para("Từ ngày 01/7/2025, Học viện tổ chức đào tạo, bồi dưỡng tại 03 cơ sở: trụ sở "
-             f"chính; cơ sở Thủ Dầu Một, là trụ sở của {old_bd}; cơ sở Bà Rịa, là trụ sở của "
-             f"{old_br}."),
-        Para(f"Trong 6 tháng cuối năm 2025, {academy} dự kiến mở {total}; chi tiết theo loại "
-             "lớp như sau:"),
+        Para(
+            "Từ ngày 01/7/2025, Học viện tổ chức đào tạo, bồi dưỡng tại 03 cơ sở: trụ sở "
+            f"chính; cơ sở Thủ Dầu Một, là trụ sở của {old_bd}; cơ sở Bà Rịa, là trụ sở của "
+            f"{old_br}."
+        ),
+        Para(f"Trong 6 tháng cuối năm 2025, {academy} dự kiến mở {total}; chi tiết theo loại lớp như sau:"),
     ]
 
 
@@ -1734,36 +1877,62 @@ def kh_rows(exp: Expected) -> list[TableRow]:
     total_c = sum(row[1] for row in KH_ROWS)
     total_s = sum(row[2] for row in KH_ROWS)
     exp.figures.append(Figure(total_c, total_s, None, KH_TOTAL_LABEL, KH_PERIOD))
-    rows.append(TableRow((KH_TOTAL_LABEL, str(total_c), vn_int(total_s)), bold=True,
-                         span_first_two=True))
+    rows.append(TableRow((KH_TOTAL_LABEL, str(total_c), vn_int(total_s)), bold=True, span_first_two=True))
     return rows
 
 
 def kh_after(exp: Expected) -> list[Para]:
     paras: list[Para] = []
     add = paras.append
-    commune = exp.fig("05 lớp/310 học viên", 5, 310,
-                      "Bồi dưỡng cán bộ, công chức cấp xã tại cơ sở Bà Rịa", KH_PERIOD)
-    add(Para("Lớp bồi dưỡng cán bộ, công chức cấp xã được tổ chức đồng thời tại ba cơ sở; "
-             f"riêng cơ sở Bà Rịa dự kiến mở {commune} cho cán bộ các xã, phường, đặc khu mới "
-             "thành lập."))
-    school_year = exp.fig("06 lớp với 420 học viên", 6, 420,
-                          "Trung cấp lý luận chính trị hệ tập trung, tuyển sinh năm học "
-                          "2025-2026", "2025-2026")
-    add(Para("Đối với hệ tập trung, trong năm học 2025-2026 Học viện dự kiến tuyển sinh "
-             f"{school_year} trung cấp lý luận chính trị, khai giảng trong tháng 9/2025."))
+    commune = exp.fig("05 lớp/310 học viên", 5, 310, "Bồi dưỡng cán bộ, công chức cấp xã tại cơ sở Bà Rịa", KH_PERIOD)
+    add(
+        Para(
+            "Lớp bồi dưỡng cán bộ, công chức cấp xã được tổ chức đồng thời tại ba cơ sở; "
+            f"riêng cơ sở Bà Rịa dự kiến mở {commune} cho cán bộ các xã, phường, đặc khu mới "
+            "thành lập."
+        )
+    )
+    school_year = exp.fig(
+        "06 lớp với 420 học viên",
+        6,
+        420,
+        "Trung cấp lý luận chính trị hệ tập trung, tuyển sinh năm học 2025-2026",
+        "2025-2026",
+    )
+    add(
+        Para(
+            "Đối với hệ tập trung, trong năm học 2025-2026 Học viện dự kiến tuyển sinh "
+            f"{school_year} trung cấp lý luận chính trị, khai giảng trong tháng 9/2025."
+        )
+    )
     add(Para("2. Thời gian, địa điểm", "h2"))
-    add(Para("Các lớp bồi dưỡng khai giảng từ tháng 8 đến tháng 11 năm 2025 và kết thúc trước "
-             "ngày 31/12/2025; các lớp trung cấp lý luận chính trị học theo chương trình của "
-             "Học viện Chính trị quốc gia Hồ Chí Minh."))
+    add(
+        Para(
+            "Các lớp bồi dưỡng khai giảng từ tháng 8 đến tháng 11 năm 2025 và kết thúc trước "
+            "ngày 31/12/2025; các lớp trung cấp lý luận chính trị học theo chương trình của "
+            "Học viện Chính trị quốc gia Hồ Chí Minh."
+        )
+    )
     add(Para("3. Kinh phí", "h2"))
-    add(Para("Kinh phí thực hiện từ nguồn ngân sách Thành phố giao cho Học viện năm 2025 và các "
-             "nguồn hợp pháp khác theo quy định."))
+    add(
+        Para(
+            "Kinh phí thực hiện từ nguồn ngân sách Thành phố giao cho Học viện năm 2025 và các "
+            "nguồn hợp pháp khác theo quy định."
+        )
+    )
     add(Para("III. TỔ CHỨC THỰC HIỆN", "h1"))
-    add(Para("- Phòng Quản lý đào tạo chủ trì, phối hợp với các khoa và các cơ sở xây dựng lịch "
-             "học, chiêu sinh; báo cáo Ban Giám đốc kết quả thực hiện trước ngày 15/12/2025."))
-    add(Para("- Các khoa chuyên môn bố trí giảng viên, cập nhật nội dung bài giảng phù hợp với "
-             "mô hình chính quyền địa phương hai cấp."))
+    add(
+        Para(
+            "- Phòng Quản lý đào tạo chủ trì, phối hợp với các khoa và các cơ sở xây dựng lịch "
+            "học, chiêu sinh; báo cáo Ban Giám đốc kết quả thực hiện trước ngày 15/12/2025."
+        )
+    )
+    add(
+        Para(
+            "- Các khoa chuyên môn bố trí giảng viên, cập nhật nội dung bài giảng phù hợp với "
+            "mô hình chính quyền địa phương hai cấp."
+        )
+    )
     return paras
 
 
@@ -1774,8 +1943,9 @@ def build_kh(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout
     issuer = [Line(KH_PARENT.upper(), "", HEADER_SIZE), Line("HỌC VIỆN CÁN BỘ", "B", HEADER_SIZE)]
     number = f"Số {KH_NUMBER}"
     date_line = place_date_line(KH_PLACE, KH_DATE)
-    left, right = draw_party_header(pdf, TOP, issuer, number, date_line,
-                                    columns=KH_HEADER_COLUMNS, date_size=HEADER_SIZE)
+    left, right = draw_party_header(
+        pdf, TOP, issuer, number, date_line, columns=KH_HEADER_COLUMNS, date_size=HEADER_SIZE
+    )
     title = draw_title(pdf, left.bottom + 18, "KẾ HOẠCH", KH_SUBJECT_LINES)
     layout.blocks.update(header_left=left, header_right=right, title=title)
     assert_disjoint(layout.blocks)
@@ -1783,11 +1953,11 @@ def build_kh(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout
     exp = kh_expected()
     write_paragraphs(pdf, kh_intro(exp))
     rows = kh_rows(exp)
-    y = draw_lines(pdf, [Line(KH_TABLE_TITLE.upper(), "B", 12.0)], LEFT, TEXT_W,
-                   pdf.get_y() + 2, leading=16.0)
+    y = draw_lines(pdf, [Line(KH_TABLE_TITLE.upper(), "B", 12.0)], LEFT, TEXT_W, pdf.get_y() + 2, leading=16.0)
     pdf.set_y(y + 4)
-    layout.blocks["table"] = draw_table(pdf, (40.0, 255.0, 66.0, 90.0),
-                                        ("STT", "Loại lớp", "Số lớp", "Số học viên"), rows)
+    layout.blocks["table"] = draw_table(
+        pdf, (40.0, 255.0, 66.0, 90.0), ("STT", "Loại lớp", "Số lớp", "Số học viên"), rows
+    )
     pdf.set_y(layout.blocks["table"].bottom + 10)
     write_paragraphs(pdf, kh_after(exp))
     recipients, signer, _ = draw_closing(pdf, KH_CLOSING)
@@ -1795,9 +1965,19 @@ def build_kh(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout
     layout.closing_page = layout.pages = pdf.page_no()
     pdf.output(str(path))
     table_text = [cell for row in rows for cell in row.cells]
-    verify_text_layer(path, [number, date_line, "ĐẢNG CỘNG SẢN VIỆT NAM", KH_PARENT.upper(),
-                             "KẾ HOẠCH " + " ".join(KH_SUBJECT_LINES), *exp.must_print,
-                             *table_text, *closing_must_print(KH_CLOSING)])
+    verify_text_layer(
+        path,
+        [
+            number,
+            date_line,
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            KH_PARENT.upper(),
+            "KẾ HOẠCH " + " ".join(KH_SUBJECT_LINES),
+            *exp.must_print,
+            *table_text,
+            *closing_must_print(KH_CLOSING),
+        ],
+    )
     return exp.as_json(path.stem), layout
 
 
@@ -1811,8 +1991,7 @@ TB_PARENT = "Tỉnh ủy Nghệ An"
 TB_ISSUER = "Trường Chính trị tỉnh Nghệ An"
 TB_NUMBER = "15-TB/TCT"
 TB_PLACE, TB_DATE = "Nghệ An", "2023-10-02"
-TB_SUBJECT_LINES = ("kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2023",
-                    "và kế hoạch mở lớp 6 tháng cuối năm 2023")
+TB_SUBJECT_LINES = ("kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2023", "và kế hoạch mở lớp 6 tháng cuối năm 2023")
 # Incoming-mail stamp of the receiving office: (receiver as recorded, number, ISO date).
 TB_STAMP = ("Sở Nội vụ tỉnh Nghệ An", "1234", "2023-10-05")
 TB_SIGNER = Signer("Hoàng Văn Thành", "Hiệu trưởng")
@@ -1861,32 +2040,50 @@ def tb_paragraphs(exp: Expected) -> list[Para]:
     ha_tinh = "Trường Chính trị Trần Phú tỉnh Hà Tĩnh"
     paras: list[Para] = []
     add = paras.append
-    plan = exp.ref("Kế hoạch số 118-KH/TU ngày 15-8-2023 của Ban Thường vụ Tỉnh ủy",
-                   "Kế hoạch", "118-KH/TU", "2023-08-15")
+    plan = exp.ref(
+        "Kế hoạch số 118-KH/TU ngày 15-8-2023 của Ban Thường vụ Tỉnh ủy", "Kế hoạch", "118-KH/TU", "2023-08-15"
+    )
     own = exp.school(TB_ISSUER, TB_ISSUER)
-    add(Para(f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức năm 2023, {own} thông "
-             "báo kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2023 và kế hoạch mở lớp 6 tháng "
-             "cuối năm 2023 như sau:"))
+    add(
+        Para(
+            f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức năm 2023, {own} thông "
+            "báo kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2023 và kế hoạch mở lớp 6 tháng "
+            "cuối năm 2023 như sau:"
+        )
+    )
     add(Para("1. Kết quả 6 tháng đầu năm 2023", "h2"))
-    done = exp.fig("38 lớp với 2.415 học viên", 38, 2415, "tổ chức 6 tháng đầu năm 2023",
-                   "2023-H1", TB_ISSUER)
-    add(Para(f"Trong 6 tháng đầu năm 2023, {exp.school(TB_ISSUER, TB_ISSUER)} đã tổ chức "
-             f"{done}, đạt 52,6% kế hoạch năm; 100% học viên được đánh giá hoàn thành chương "
-             "trình."))
+    done = exp.fig("38 lớp với 2.415 học viên", 38, 2415, "tổ chức 6 tháng đầu năm 2023", "2023-H1", TB_ISSUER)
+    add(
+        Para(
+            f"Trong 6 tháng đầu năm 2023, {exp.school(TB_ISSUER, TB_ISSUER)} đã tổ chức "
+            f"{done}, đạt 52,6% kế hoạch năm; 100% học viên được đánh giá hoàn thành chương "
+            "trình."
+        )
+    )
     partner = exp.school(ha_tinh, ha_tinh)
-    partner_fig = exp.fig("27 lớp/1.690 học viên", 27, 1690, "tổ chức 6 tháng đầu năm 2023",
-                          "2023-H1", ha_tinh)
-    add(Para(f"Trong Cụm thi đua, {partner} đã tổ chức {partner_fig} trong cùng kỳ; hai trường "
-             "đã phối hợp tổ chức hội thảo khoa học về nâng cao chất lượng đào tạo trung cấp "
-             "lý luận chính trị."))
+    partner_fig = exp.fig("27 lớp/1.690 học viên", 27, 1690, "tổ chức 6 tháng đầu năm 2023", "2023-H1", ha_tinh)
+    add(
+        Para(
+            f"Trong Cụm thi đua, {partner} đã tổ chức {partner_fig} trong cùng kỳ; hai trường "
+            "đã phối hợp tổ chức hội thảo khoa học về nâng cao chất lượng đào tạo trung cấp "
+            "lý luận chính trị."
+        )
+    )
     add(Para("2. Kế hoạch mở lớp 6 tháng cuối năm 2023", "h2"))
-    plan_fig = exp.fig("29 lớp với 1.850 học viên", 29, 1850, "dự kiến mở 6 tháng cuối năm 2023",
-                       "2023-H2")
-    add(Para(f"Trong 6 tháng cuối năm 2023, Nhà trường dự kiến mở {plan_fig}. Trong đó có "
-             f"{exp.fig('12 lớp', 12, None, 'Trung cấp lý luận chính trị hệ không tập trung', '2023-H2')} "
-             "Trung cấp lý luận chính trị hệ không tập trung mở tại các huyện, thị xã."))
-    add(Para("Đề nghị các huyện ủy, thị ủy, thành ủy và các sở, ban, ngành cấp tỉnh quan tâm cử "
-             "cán bộ tham gia học tập đúng đối tượng, đủ số lượng theo kế hoạch./."))
+    plan_fig = exp.fig("29 lớp với 1.850 học viên", 29, 1850, "dự kiến mở 6 tháng cuối năm 2023", "2023-H2")
+    add(
+        Para(
+            f"Trong 6 tháng cuối năm 2023, Nhà trường dự kiến mở {plan_fig}. Trong đó có "
+            f"{exp.fig('12 lớp', 12, None, 'Trung cấp lý luận chính trị hệ không tập trung', '2023-H2')} "
+            "Trung cấp lý luận chính trị hệ không tập trung mở tại các huyện, thị xã."
+        )
+    )
+    add(
+        Para(
+            "Đề nghị các huyện ủy, thị ủy, thành ủy và các sở, ban, ngành cấp tỉnh quan tâm cử "
+            "cán bộ tham gia học tập đúng đối tượng, đủ số lượng theo kế hoạch./."
+        )
+    )
     return paras
 
 
@@ -1911,9 +2108,17 @@ def build_tb(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layout
     layout.blocks.update(recipients=recipients, signature_block=signer)
     layout.closing_page = layout.pages = pdf.page_no()
     pdf.output(str(path))
-    verify_text_layer(path, [number, date_line, *(line.text for line in stamp_lines),
-                             "THÔNG BÁO " + " ".join(TB_SUBJECT_LINES), *exp.must_print,
-                             *closing_must_print(TB_CLOSING)])
+    verify_text_layer(
+        path,
+        [
+            number,
+            date_line,
+            *(line.text for line in stamp_lines),
+            "THÔNG BÁO " + " ".join(TB_SUBJECT_LINES),
+            *exp.must_print,
+            *closing_must_print(TB_CLOSING),
+        ],
+    )
     return exp.as_json(path.stem), layout
 
 
@@ -1956,8 +2161,11 @@ def read_legacy_table(name: str) -> dict[str, str]:
 
 def tcvn3_table() -> dict[str, str]:
     """TCVN3 as the .VnTime fonts have it: lower-case letters and seven capitals, 0xA1-0xFE."""
-    return {letter: code for letter, code in read_legacy_table("tcvn3").items()
-            if "\xa1" <= code <= "\xfe" and (letter.islower() or letter in TCVN3_CAPITALS)}
+    return {
+        letter: code
+        for letter, code in read_legacy_table("tcvn3").items()
+        if "\xa1" <= code <= "\xfe" and (letter.islower() or letter in TCVN3_CAPITALS)
+    }
 
 
 @dataclass(frozen=True)
@@ -2064,44 +2272,64 @@ TC_CLOSING = signer_closing(
 
 
 def tcvn3_expected() -> Expected:
-    return Expected(document={
-        "number": TC_NUMBER,
-        "type": "Báo cáo",
-        "issuer": TC_ISSUER,
-        "parent_issuer": TC_PARENT,
-        "place": TC_PLACE,
-        "date": TC_DATE,
-        "subject": TC_SUBJECT,
-        "signers": [TC_SIGNER.as_dict()],
-        "recipients": [item_value(r) for r in TC_CLOSING.recipients],
-    })
+    return Expected(
+        document={
+            "number": TC_NUMBER,
+            "type": "Báo cáo",
+            "issuer": TC_ISSUER,
+            "parent_issuer": TC_PARENT,
+            "place": TC_PLACE,
+            "date": TC_DATE,
+            "subject": TC_SUBJECT,
+            "signers": [TC_SIGNER.as_dict()],
+            "recipients": [item_value(r) for r in TC_CLOSING.recipients],
+        }
+    )
 
 
 def tcvn3_paragraphs(exp: Expected) -> list[Para]:
     paras: list[Para] = []
     add = paras.append
-    plan = exp.ref("Kế hoạch số 86-KH/TU ngày 12-01-2022 của Ban Thường vụ Tỉnh ủy", "Kế hoạch",
-                   "86-KH/TU", "2022-01-12")
+    plan = exp.ref(
+        "Kế hoạch số 86-KH/TU ngày 12-01-2022 của Ban Thường vụ Tỉnh ủy", "Kế hoạch", "86-KH/TU", "2022-01-12"
+    )
     own = exp.school(TC_ISSUER, TC_ISSUER)
-    add(Para(f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức năm 2022, {own} báo cáo "
-             "kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2022 như sau:"))
+    add(
+        Para(
+            f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức năm 2022, {own} báo cáo "
+            "kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2022 như sau:"
+        )
+    )
     add(Para("1. Kết quả 6 tháng đầu năm 2022", "h2"))
-    done = exp.fig("24 lớp với 1.560 học viên", 24, 1560, "tổ chức 6 tháng đầu năm 2022",
-                   "2022-H1", TC_ISSUER)
-    add(Para(f"Trong 6 tháng đầu năm 2022, {exp.school(TC_ISSUER, TC_ISSUER)} đã tổ chức {done}, "
-             "đạt 55,8% kế hoạch năm; công tác quản lý học viên được duy trì thường xuyên."))
+    done = exp.fig("24 lớp với 1.560 học viên", 24, 1560, "tổ chức 6 tháng đầu năm 2022", "2022-H1", TC_ISSUER)
+    add(
+        Para(
+            f"Trong 6 tháng đầu năm 2022, {exp.school(TC_ISSUER, TC_ISSUER)} đã tổ chức {done}, "
+            "đạt 55,8% kế hoạch năm; công tác quản lý học viên được duy trì thường xuyên."
+        )
+    )
     partner = exp.school(TC_PARTNER, TC_PARTNER)
-    partner_fig = exp.fig("19 lớp/1.204 học viên", 19, 1204, "tổ chức 6 tháng đầu năm 2022",
-                          "2022-H1", TC_PARTNER)
-    add(Para(f"Trong Cụm thi đua, {partner} đã tổ chức {partner_fig} trong cùng kỳ; hai trường đã "
-             "phối hợp tổ chức hội thảo khoa học về nâng cao chất lượng giảng dạy."))
+    partner_fig = exp.fig("19 lớp/1.204 học viên", 19, 1204, "tổ chức 6 tháng đầu năm 2022", "2022-H1", TC_PARTNER)
+    add(
+        Para(
+            f"Trong Cụm thi đua, {partner} đã tổ chức {partner_fig} trong cùng kỳ; hai trường đã "
+            "phối hợp tổ chức hội thảo khoa học về nâng cao chất lượng giảng dạy."
+        )
+    )
     add(Para("2. Kế hoạch 6 tháng cuối năm 2022", "h2"))
-    plan_fig = exp.fig("21 lớp với 1.380 học viên", 21, 1380, "dự kiến mở 6 tháng cuối năm 2022",
-                       "2022-H2")
-    add(Para(f"Trong 6 tháng cuối năm 2022, Nhà trường dự kiến mở {plan_fig}, tập trung bồi "
-             "dưỡng cán bộ cơ sở và đội ngũ giảng viên kiêm chức."))
-    add(Para("Trên đây là báo cáo kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2022 của "
-             f"{exp.school(TC_ISSUER, TC_ISSUER)}./."))
+    plan_fig = exp.fig("21 lớp với 1.380 học viên", 21, 1380, "dự kiến mở 6 tháng cuối năm 2022", "2022-H2")
+    add(
+        Para(
+            f"Trong 6 tháng cuối năm 2022, Nhà trường dự kiến mở {plan_fig}, tập trung bồi "
+            "dưỡng cán bộ cơ sở và đội ngũ giảng viên kiêm chức."
+        )
+    )
+    add(
+        Para(
+            "Trên đây là báo cáo kết quả đào tạo, bồi dưỡng 6 tháng đầu năm 2022 của "
+            f"{exp.school(TC_ISSUER, TC_ISSUER)}./."
+        )
+    )
     return paras
 
 
@@ -2112,8 +2340,7 @@ def build_tcvn3(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Lay
     layout = Layout()
     number = f"Số: {TC_NUMBER}"
     date_line = place_date_line(TC_PLACE, TC_DATE)
-    left, right = draw_state_header(pdf, TOP, TC_PARENT.upper(), "TRƯỜNG CHÍNH TRỊ", number,
-                                    date_line)
+    left, right = draw_state_header(pdf, TOP, TC_PARENT.upper(), "TRƯỜNG CHÍNH TRỊ", number, date_line)
     title = draw_title(pdf, left.bottom + 20, "BÁO CÁO", (TC_SUBJECT,))
     layout.blocks.update(header_left=left, header_right=right, title=title)
     assert_disjoint(layout.blocks)
@@ -2126,10 +2353,21 @@ def build_tcvn3(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Lay
     layout.blocks.update(recipients=recipients, signature_block=signer)
     layout.closing_page = layout.pages = pdf.page_no()
     pdf.output(str(path))
-    verify_legacy_text_layer(path, legacy, [
-        TC_PARENT.upper(), "TRƯỜNG CHÍNH TRỊ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", number,
-        date_line, "BÁO CÁO", TC_SUBJECT, *exp.must_print, *closing_must_print(TC_CLOSING),
-    ])
+    verify_legacy_text_layer(
+        path,
+        legacy,
+        [
+            TC_PARENT.upper(),
+            "TRƯỜNG CHÍNH TRỊ",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            number,
+            date_line,
+            "BÁO CÁO",
+            TC_SUBJECT,
+            *exp.must_print,
+            *closing_must_print(TC_CLOSING),
+        ],
+    )
     return exp.as_json(path.stem), layout
 
 
@@ -2151,41 +2389,63 @@ VN_CLOSING = signer_closing(
 
 
 def vni_expected() -> Expected:
-    return Expected(document={
-        "number": VN_NUMBER,
-        "type": "Báo cáo",
-        "issuer": VN_ISSUER,
-        "parent_issuer": VN_PARENT,
-        "place": VN_PLACE,
-        "date": VN_DATE,
-        "subject": " ".join(VN_SUBJECT_LINES),
-        "signers": [VN_SIGNER.as_dict()],
-        "recipients": [item_value(r) for r in VN_CLOSING.recipients],
-    })
+    return Expected(
+        document={
+            "number": VN_NUMBER,
+            "type": "Báo cáo",
+            "issuer": VN_ISSUER,
+            "parent_issuer": VN_PARENT,
+            "place": VN_PLACE,
+            "date": VN_DATE,
+            "subject": " ".join(VN_SUBJECT_LINES),
+            "signers": [VN_SIGNER.as_dict()],
+            "recipients": [item_value(r) for r in VN_CLOSING.recipients],
+        }
+    )
 
 
 def vni_paragraphs(exp: Expected) -> list[Para]:
     paras: list[Para] = []
     add = paras.append
-    plan = exp.ref("Kế hoạch số 45-KH/TU ngày 15-3-2021 của Ban Thường vụ Tỉnh ủy", "Kế hoạch",
-                   "45-KH/TU", "2021-03-15")
+    plan = exp.ref(
+        "Kế hoạch số 45-KH/TU ngày 15-3-2021 của Ban Thường vụ Tỉnh ủy", "Kế hoạch", "45-KH/TU", "2021-03-15"
+    )
     own = exp.school(VN_ISSUER, VN_ISSUER)
-    add(Para(f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức năm 2021, {own} báo cáo "
-             "kết quả đào tạo, bồi dưỡng năm 2021 và phương hướng năm 2022 như sau:"))
+    add(
+        Para(
+            f"Thực hiện {plan} về đào tạo, bồi dưỡng cán bộ, công chức năm 2021, {own} báo cáo "
+            "kết quả đào tạo, bồi dưỡng năm 2021 và phương hướng năm 2022 như sau:"
+        )
+    )
     add(Para("1. Kết quả năm 2021", "h2"))
     total = exp.fig("46 lớp với 2.875 học viên", 46, 2875, "tổ chức năm 2021", "2021", VN_ISSUER)
-    add(Para(f"Năm 2021, {exp.school(VN_ISSUER, VN_ISSUER)} đã tổ chức {total}, đạt 101,6% kế "
-             "hoạch năm; 100% học viên được đánh giá hoàn thành chương trình."))
+    add(
+        Para(
+            f"Năm 2021, {exp.school(VN_ISSUER, VN_ISSUER)} đã tổ chức {total}, đạt 101,6% kế "
+            "hoạch năm; 100% học viên được đánh giá hoàn thành chương trình."
+        )
+    )
     partner = exp.school(VN_PARTNER, VN_PARTNER)
     partner_fig = exp.fig("38 lớp/2.140 học viên", 38, 2140, "tổ chức năm 2021", "2021", VN_PARTNER)
-    add(Para(f"Nhà trường đã trao đổi kinh nghiệm với các trường bạn trong khu vực. {partner} "
-             f"trong năm 2021 đã tổ chức {partner_fig}, chú trọng bồi dưỡng cán bộ cơ sở."))
+    add(
+        Para(
+            f"Nhà trường đã trao đổi kinh nghiệm với các trường bạn trong khu vực. {partner} "
+            f"trong năm 2021 đã tổ chức {partner_fig}, chú trọng bồi dưỡng cán bộ cơ sở."
+        )
+    )
     add(Para("2. Phương hướng năm 2022", "h2"))
     target = exp.fig("50 lớp với 3.100 học viên", 50, 3100, "kế hoạch năm 2022", "2022")
-    add(Para(f"Năm 2022, Nhà trường phấn đấu mở {target}, ưu tiên các lớp trung cấp lý luận "
-             "chính trị cho cán bộ cơ sở."))
-    add(Para("Trên đây là báo cáo kết quả đào tạo, bồi dưỡng năm 2021 và phương hướng năm 2022 "
-             f"của {exp.school(VN_ISSUER, VN_ISSUER)}./."))
+    add(
+        Para(
+            f"Năm 2022, Nhà trường phấn đấu mở {target}, ưu tiên các lớp trung cấp lý luận chính trị cho cán bộ cơ sở."
+        )
+    )
+    add(
+        Para(
+            "Trên đây là báo cáo kết quả đào tạo, bồi dưỡng năm 2021 và phương hướng năm 2022 "
+            f"của {exp.school(VN_ISSUER, VN_ISSUER)}./."
+        )
+    )
     return paras
 
 
@@ -2198,8 +2458,9 @@ def build_vni(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layou
     number = f"Số {VN_NUMBER}"
     date_line = place_date_line(VN_PLACE, VN_DATE)
     # VNI spells marks as letters of their own: the date line needs the wider right column.
-    left, right = draw_party_header(pdf, TOP, issuer, number, date_line, columns=KH_HEADER_COLUMNS,
-                                    date_size=HEADER_SIZE)
+    left, right = draw_party_header(
+        pdf, TOP, issuer, number, date_line, columns=KH_HEADER_COLUMNS, date_size=HEADER_SIZE
+    )
     title = draw_title(pdf, left.bottom + 18, "BÁO CÁO", VN_SUBJECT_LINES)
     layout.blocks.update(header_left=left, header_right=right, title=title)
     assert_disjoint(layout.blocks)
@@ -2210,10 +2471,19 @@ def build_vni(fonts: dict[str, Path], path: Path) -> tuple[dict[str, Any], Layou
     layout.blocks.update(recipients=recipients, signature_block=signer)
     layout.closing_page = layout.pages = pdf.page_no()
     pdf.output(str(path))
-    verify_legacy_text_layer(path, legacy, [
-        VN_PARENT.upper(), "ĐẢNG CỘNG SẢN VIỆT NAM", number, date_line,
-        "BÁO CÁO " + " ".join(VN_SUBJECT_LINES), *exp.must_print, *closing_must_print(VN_CLOSING),
-    ])
+    verify_legacy_text_layer(
+        path,
+        legacy,
+        [
+            VN_PARENT.upper(),
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            number,
+            date_line,
+            "BÁO CÁO " + " ".join(VN_SUBJECT_LINES),
+            *exp.must_print,
+            *closing_must_print(VN_CLOSING),
+        ],
+    )
     return exp.as_json(path.stem), layout
 
 
@@ -2255,9 +2525,10 @@ def build_environment(fonts: dict[str, Path]) -> dict[str, Any]:
     from PIL import features
 
     return {
-        "fonts": {style or "R": {"path": str(path),
-                                 "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-                  for style, path in sorted(fonts.items())},
+        "fonts": {
+            style or "R": {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+            for style, path in sorted(fonts.items())
+        },
         "versions": {
             "fpdf2": metadata.version("fpdf2"),
             "pypdfium2": metadata.version("pypdfium2"),
@@ -2270,10 +2541,10 @@ def build_environment(fonts: dict[str, Path]) -> dict[str, Any]:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=SAMPLES_DIR,
-                        help="output directory (default: the samples/ directory)")
-    parser.add_argument("--no-scan", action="store_true",
-                        help="skip the (slow) image-only scan")
+    parser.add_argument(
+        "--out", type=Path, default=SAMPLES_DIR, help="output directory (default: the samples/ directory)"
+    )
+    parser.add_argument("--no-scan", action="store_true", help="skip the (slow) image-only scan")
     parser.add_argument("--verbose", action="store_true", help="print block positions")
     return parser.parse_args(argv)
 
@@ -2284,9 +2555,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     fonts = find_fonts()
     layouts: dict[str, Layout] = {}
-    builders = ((SEED_STEM, build_seed), (GOV_STEM, build_gov), (TABLE_STEM, build_table),
-                (CV_STEM, build_cv), (KH_STEM, build_kh), (TCVN3_STEM, build_tcvn3),
-                (VNI_STEM, build_vni))
+    builders = (
+        (SEED_STEM, build_seed),
+        (GOV_STEM, build_gov),
+        (TABLE_STEM, build_table),
+        (CV_STEM, build_cv),
+        (KH_STEM, build_kh),
+        (TCVN3_STEM, build_tcvn3),
+        (VNI_STEM, build_vni),
+    )
     for stem, builder in builders:
         expected, layouts[stem] = builder(fonts, out / f"{stem}.pdf")
         write_json(out / "expected" / f"{stem}.json", expected)
@@ -2299,8 +2576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_json(out / "expected" / f"{GOV_ROTATED_STEM}.json", expected)
         expected = build_gov_skewed_scan(out / f"{GOV_STEM}.pdf", out / f"{GOV_SKEWED_STEM}.pdf")
         write_json(out / "expected" / f"{GOV_SKEWED_STEM}.json", expected)
-        expected = build_seed_stamp_scan(fonts, out / f"{SEED_STEM}.pdf",
-                                         out / f"{SEED_STAMP_STEM}.pdf")
+        expected = build_seed_stamp_scan(fonts, out / f"{SEED_STEM}.pdf", out / f"{SEED_STAMP_STEM}.pdf")
         write_json(out / "expected" / f"{SEED_STAMP_STEM}.json", expected)
     write_json(out / "build-info.json", build_environment(fonts))
     if args.verbose:

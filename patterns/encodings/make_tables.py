@@ -27,14 +27,34 @@ CIRCUMFLEX, BREVE = "\u0302", "\u0306"
 
 # VNI mark bytes, lower-case form then upper-case form (used after capitals).
 VNI_TONES = {ACUTE: (0xF9, 0xD9), GRAVE: (0xF8, 0xD8), HOOK: (0xFB, 0xDB), TILDE: (0xF5, 0xD5), DOT: (0xEF, 0xCF)}
-VNI_CIRCUMFLEX = {"": (0xE2, 0xC2), ACUTE: (0xE1, 0xC1), GRAVE: (0xE0, 0xC0), HOOK: (0xE5, 0xC5),
-                  TILDE: (0xE3, 0xC3), DOT: (0xE4, 0xC4)}
-VNI_BREVE = {"": (0xEA, 0xCA), ACUTE: (0xE9, 0xC9), GRAVE: (0xE8, 0xC8), HOOK: (0xFA, 0xDA),
-             TILDE: (0xFC, 0xDC), DOT: (0xEB, 0xCB)}
+VNI_CIRCUMFLEX = {
+    "": (0xE2, 0xC2),
+    ACUTE: (0xE1, 0xC1),
+    GRAVE: (0xE0, 0xC0),
+    HOOK: (0xE5, 0xC5),
+    TILDE: (0xE3, 0xC3),
+    DOT: (0xE4, 0xC4),
+}
+VNI_BREVE = {
+    "": (0xEA, 0xCA),
+    ACUTE: (0xE9, 0xC9),
+    GRAVE: (0xE8, 0xC8),
+    HOOK: (0xFA, 0xDA),
+    TILDE: (0xFC, 0xDC),
+    DOT: (0xEB, 0xCB),
+}
 # Letters VNI writes as one byte: (lower, upper) byte → letter.
-VNI_SINGLES = {"ơ": (0xF4, 0xD4), "ư": (0xF6, 0xD6), "đ": (0xF1, 0xD1), "ì": (0xEC, 0xCC),
-               "í": (0xED, 0xCD), "ỉ": (0xE6, 0xC6), "ĩ": (0xF3, 0xD3), "ị": (0xF2, 0xD2),
-               "ỵ": (0xEE, 0xCE)}
+VNI_SINGLES = {
+    "ơ": (0xF4, 0xD4),
+    "ư": (0xF6, 0xD6),
+    "đ": (0xF1, 0xD1),
+    "ì": (0xEC, 0xCC),
+    "í": (0xED, 0xCD),
+    "ỉ": (0xE6, 0xC6),
+    "ĩ": (0xF3, 0xD3),
+    "ị": (0xF2, 0xD2),
+    "ỵ": (0xEE, 0xCE),
+}
 VNI_TONED_BASES = "aeouy"  # i takes its tones as single bytes; ơ and ư (one byte) take tones too
 
 
@@ -54,8 +74,9 @@ def seen(data: bytes) -> str:
 def iconv_rows(charset: str) -> list[tuple[bytes, str]]:
     rows = []
     for byte in range(256):
-        done = subprocess.run(["iconv", "-f", charset, "-t", "UTF-8"], input=bytes([byte]),
-                              capture_output=True, check=False)
+        done = subprocess.run(
+            ["iconv", "-f", charset, "-t", "UTF-8"], input=bytes([byte]), capture_output=True, check=False
+        )
         if done.returncode != 0:
             continue
         text = done.stdout.decode("utf-8")
@@ -68,8 +89,7 @@ def vni_rows() -> list[tuple[bytes, str]]:
     rows: list[tuple[bytes, str]] = []
     for letter, (lower, upper) in VNI_SINGLES.items():
         rows += [(bytes([lower]), letter), (bytes([upper]), letter.upper())]
-    bases = [(b, b) for b in VNI_TONED_BASES] + [("ơ", chr(VNI_SINGLES["ơ"][0])),
-                                                ("ư", chr(VNI_SINGLES["ư"][0]))]
+    bases = [(b, b) for b in VNI_TONED_BASES] + [("ơ", chr(VNI_SINGLES["ơ"][0])), ("ư", chr(VNI_SINGLES["ư"][0]))]
     for letter, written in bases:
         for tone, marks in VNI_TONES.items():
             if letter == "y" and tone == DOT:
@@ -89,8 +109,7 @@ def vni_pair(letter: str, written: str, marks_text: str, marks: tuple[int, int])
     lower = nfc(letter + marks_text)
     upper = lower.upper()
     small, big = written.encode("latin-1"), written.upper().encode("latin-1")
-    return [(small + bytes([marks[0]]), lower), (big + bytes([marks[1]]), upper),
-            (big + bytes([marks[0]]), upper)]
+    return [(small + bytes([marks[0]]), lower), (big + bytes([marks[1]]), upper), (big + bytes([marks[0]]), upper)]
 
 
 HEADERS = {
