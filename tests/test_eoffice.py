@@ -14,7 +14,7 @@ import pytest
 
 from extractor.extract import Extractor
 from extractor.ingest import text_layer_page
-from extractor.model import BBox
+from extractor.model import BBox, Word
 from tests import signing
 from tests.report_pdfs import eoffice_letter, eoffice_notice
 
@@ -27,8 +27,8 @@ def notice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return eoffice_notice(tmp_path_factory.mktemp("eoffice") / "notice.pdf")
 
 
-def blank_between(path: Path, before: str, after: str) -> Box:
-    """The blank the page leaves between two of its words."""
+def first_page_words(path: Path) -> tuple[float, tuple[Word, ...]]:
+    """The height of page 1 and the words of its own text layer (no annotation)."""
     document = pdfium.PdfDocument(path)
     try:
         page = document[0]
@@ -37,6 +37,12 @@ def blank_between(path: Path, before: str, after: str) -> Box:
         page.close()
     finally:
         document.close()
+    return height, words
+
+
+def blank_between(path: Path, before: str, after: str) -> Box:
+    """The blank the page leaves between two of its words."""
+    height, words = first_page_words(path)
     index = next(i for i, word in enumerate(words) if word.text == before and words[i + 1].text == after)
     left, right = words[index].bbox, words[index + 1].bbox
     return (left[2] + 2, height - right[3], right[0] - 2, height - left[1])
@@ -103,14 +109,7 @@ def test_the_page_under_the_widget_is_empty(notice: Path, tmp_path: Path) -> Non
     """Only the widget shows the number: the page's own text has nothing where it stands."""
     signed = SIGNED["signature_and_free_text"](notice, tmp_path)
     number = blank_between(notice, "Số:", "/TB-UBND")
-    document = pdfium.PdfDocument(signed)
-    try:
-        page = document[0]
-        height = page.get_height()
-        words = text_layer_page(page, 1).words
-        page.close()
-    finally:
-        document.close()
+    height, words = first_page_words(signed)
     under = (number[0], height - number[3], number[2], height - number[1])
     assert [word.text for word in words if overlap(word.bbox, under)] == []
     assert "15" not in [word.text for word in words]
