@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from extractor.files import atomic_folder, atomic_path, write_lines_atomically
 
 if TYPE_CHECKING:
-    from extractor.store import Store
+    from extractor.store import FileState, Store
 
 FORMATS = ("jsonl", "csv", "sqlite")
 CSV_ENCODING = "utf-8-sig"
@@ -279,19 +279,19 @@ TABLES = (
 def exported_documents(store: Store, corrected: bool = False) -> Iterator[Exported]:
     """Every done document once, in the order of its first path, with all its paths.
 
-    Two passes (paths from the file table, then the records) so that only one record is in
-    memory at a time, whatever the size of the archive.
+    Paths come from the file table; each document's record is then read (and parsed) once,
+    under its first path's version and patterns, so only one record is in memory at a time
+    whatever the size of the archive, and a PDF found at many paths is not read many times.
     """
-    paths: dict[str, list[str]] = {}
-    for path, state in sorted(store.file_states().items()):
+    states: dict[str, list[FileState]] = {}
+    for _, state in sorted(store.file_states().items()):
         if state.status == "done" and state.sha256:
-            paths.setdefault(state.sha256, []).append(path)
+            states.setdefault(state.sha256, []).append(state)
     correct = corrector(store) if corrected else None
-    for path, record in store.records():
-        sha256 = record["source"]["sha256"]
-        if paths.get(sha256, [path])[0] != path:
-            continue
-        yield Exported(sha256, tuple(paths.get(sha256, [path])), correct(record) if correct else record)
+    for sha256, found in states.items():
+        record = store.document(sha256, found[0].version, found[0].patterns)
+        if record is not None:
+            yield Exported(sha256, tuple(state.path for state in found), correct(record) if correct else record)
 
 
 def corrector(store: Store) -> Callable[[dict[str, Any]], dict[str, Any]]:
