@@ -31,7 +31,6 @@ from extractor.correct import (
 )
 from extractor.errors import PatternError
 from extractor.model import Word
-from extractor.ocr import has_tessdata
 from extractor.patterns import DEFAULT_DIRECTORY, load_patterns, read_lines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -453,7 +452,6 @@ def test_a_patterns_copy_without_the_new_files_still_gives_a_lexicon(tmp_path: P
 # --- the settings benchmark -----------------------------------------------------------------
 
 
-@pytest.mark.skipif(not has_tessdata("vie"), reason="Tesseract vie data not installed")
 def test_ocr_settings_bench_prints_its_table(tmp_path: Path) -> None:
     figures = tmp_path / "settings.json"
     arguments = ["--pages", "1", "--psm", "6", "--dpi", "200", "--json", str(figures)]

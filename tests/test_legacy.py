@@ -12,6 +12,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+import fpdf
 import pytest
 
 from extractor import legacy
@@ -332,10 +333,7 @@ def test_words_keep_the_boxes_of_their_legacy_text() -> None:
 
 
 def test_a_page_mixing_fonts_is_converted_font_by_font(tmp_path: Path) -> None:
-    fpdf = pytest.importorskip("fpdf")
-    font = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
-    if not Path(font).is_file():
-        pytest.skip("Liberation Serif is not installed")
+    font = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"  # fonts-liberation2, set up by dev.sh
     pdf = fpdf.FPDF(unit="pt")
     runs = [
         ("Unicode", "LiberationSerif", "Trường Chính trị tỉnh Sơn La"),

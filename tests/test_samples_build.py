@@ -15,10 +15,8 @@ import unicodedata
 from pathlib import Path
 from types import ModuleType
 
+import pypdfium2 as pdfium
 import pytest
-
-pytest.importorskip("fpdf")
-pdfium = pytest.importorskip("pypdfium2")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
