@@ -56,7 +56,16 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from extractor.correct import Lexicon, correct_words, find_number_joins, lexicon_for  # noqa: E402
 from extractor.normalize import Normalizer  # noqa: E402
-from extractor.ocr import GrayImage, OcrOptions, PageImage, TesserocrEngine, find_tessdata, read_page, render_page  # noqa: E402
+from extractor.ocr import (  # noqa: E402
+    GrayImage,
+    OcrOptions,
+    PageImage,
+    TesserocrEngine,
+    find_tessdata,
+    read_page,
+    render_grey,
+    render_page,
+)
 from extractor.patterns import load_patterns  # noqa: E402
 
 SEED_SCAN = ROOT / "samples" / "seed-51-BC-CTD-scan.pdf"
@@ -135,7 +144,7 @@ def render_all(pages: list[Page], dpi: int) -> tuple[list[GrayImage], float]:
     try:
         for page in pages:
             start = time.perf_counter()
-            images.append(render_page(documents[page.scan][page.index], dpi).grey)
+            images.append(render_grey(documents[page.scan][page.index], dpi))
             times.append(time.perf_counter() - start)
     finally:
         for document in documents.values():

@@ -29,7 +29,17 @@ from extractor.errors import (
     UnreadableFile,
 )
 from extractor.model import PageWords, TextSource, Word
-from extractor.ocr import GrayImage, OcrEngine, OcrOptions, PixelWord, page_skew, read_page, render_page
+from extractor.ocr import (
+    GrayImage,
+    OcrEngine,
+    OcrOptions,
+    PageImage,
+    PixelWord,
+    page_dropout,
+    page_skew,
+    read_page,
+    render_grey,
+)
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfDocument, PdfPage, PdfTextPage
@@ -284,20 +294,22 @@ def ocr_page(
 ) -> PageWords:
     """Render the page in memory and OCR it (or take its words from ``cache``); boxes in PDF
     points on the levelled, upright page, with the skew and quarter turns that made it so.
-    The cache keeps words and turns; the skew is measured again from the image (milliseconds)."""
+    The cache keeps words and turns; the skew is measured again from the image (milliseconds).
+    The page is rendered in colour too (its drop-out) only when it is to be read."""
     width, height = page_size(page)
     try:
-        image = render_page(page, options.dpi)
-        key = image_key(image.grey, options) if cache else ""
+        grey = render_grey(page, options.dpi)
+        key = image_key(grey, options) if cache else ""
         found = cache.get(key) if cache else None
         if found is None:
+            image = PageImage(grey, page_dropout(page, grey) if options.colour_dropout else None)
             reading = read_page(engine, image, options, first_page=number == 1)
-            scale = width / image.grey.width
+            scale = width / grey.width
             found, skew = (to_points(reading.words, scale, scale), reading.quarter_turns), reading.skew
             if cache:
                 cache.put(key, *found)
         else:
-            skew = page_skew(image.grey, options)
+            skew = page_skew(grey, options)
     except ExtractorError as exc:
         raise type(exc)(name, f"page {number}: {exc.message}") from None
     except (RuntimeError, OSError, ValueError) as exc:

@@ -122,10 +122,15 @@ class OcrEngine(Protocol):
 
 
 def render_page(page: PdfPage, dpi: int) -> PageImage:
-    """Rasterise a page in memory at ``dpi`` — lower for a page so big that the raster would
-    pass ``MAX_PIXELS`` (a poster at 300 dpi), refused below 72 dpi. Grey; a page with
-    colour images (a colour scan) is rendered in colour too, for its colour drop-out (the grey
-    is pdfium's own either way)."""
+    """Rasterise a page in memory for OCR: grey (``render_grey``) and, for a colour scan, its
+    colour drop-out (``page_dropout``)."""
+    grey = render_grey(page, dpi)
+    return PageImage(grey, page_dropout(page, grey))
+
+
+def render_grey(page: PdfPage, dpi: int) -> GrayImage:
+    """The page in grey (pdfium's own render) at ``dpi`` — lower for a page so big that the
+    raster would pass ``MAX_PIXELS`` (a poster at 300 dpi), refused below 72 dpi."""
     width, height = page.get_size()
     fitting = int((MAX_PIXELS / max(width * height, 1)) ** 0.5 * 72)
     if fitting < MIN_DPI:
@@ -135,13 +140,19 @@ def render_page(page: PdfPage, dpi: int) -> PageImage:
     try:
         if bitmap.n_channels != 1:
             pil = bitmap.to_pil().convert("L")
-            grey = GrayImage(pil.tobytes(), pil.width, pil.height, pil.width, dpi)
-        else:
-            grey = GrayImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, dpi)
+            return GrayImage(pil.tobytes(), pil.width, pil.height, pil.width, dpi)
+        return GrayImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, dpi)
     finally:
         bitmap.close()
-    colour = grey.width * grey.height <= MAX_COLOUR_PIXELS and has_colour_images(page)
-    return PageImage(grey, colour_dropout(page, dpi) if colour else None)
+
+
+def page_dropout(page: PdfPage, grey: GrayImage) -> GrayImage | None:
+    """The page's colour drop-out at ``grey``'s resolution when it holds colour images and is
+    no larger than ``MAX_COLOUR_PIXELS``; else None. A second, colour render of the page: only
+    worth it when the page is to be read."""
+    if grey.width * grey.height > MAX_COLOUR_PIXELS or not has_colour_images(page):
+        return None
+    return colour_dropout(page, grey.dpi)
 
 
 def colour_dropout(page: PdfPage, dpi: int) -> GrayImage:
