@@ -338,8 +338,7 @@ class Validator:
         return digits if path.startswith("received_stamps[") else int(digits)
 
     def _number(self, path: str, text: str) -> str:
-        match = self.patterns.regexes["document_number"].fullmatch(f"Số {text}")
-        if match is None or match["num"] is None:
+        if self.patterns.regexes["number_value"].fullmatch(text) is None:
             raise InvalidCorrection(f"{path}: {text!r} is not a number and symbol (like 51-BC/CTĐ or 15/QĐ-UBND)")
         return "".join(text.split())
 
