@@ -150,6 +150,7 @@ class Corrections:
     """The corrections of one store; see the module docstring."""
 
     def __init__(self, store: Store) -> None:
+        self.store = store
         self.connection = store.connection
         self.connection.executescript(SCHEMA)
 
@@ -199,7 +200,7 @@ class Corrections:
             raise InvalidCorrection(f"{item}: nothing to save")
         at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         reviewer = reviewer or default_reviewer()
-        with _immediate(self.connection):
+        with self.store.transaction():  # BEGIN IMMEDIATE: a concurrent writer waits, then sees the new version
             current = self.version(document, item)
             if current != version:
                 raise Conflict(self.conflict_message(document, item, version, current))
@@ -554,17 +555,3 @@ def _entry(row: tuple[Any, ...]) -> Entry:
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-class _immediate:
-    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any error): the write lock is taken before
-    the version is read, so a concurrent writer waits and then sees the new version."""
-
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
-
-    def __enter__(self) -> None:
-        self.connection.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
