@@ -27,14 +27,15 @@ import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from extractor import __version__
@@ -158,21 +159,61 @@ async def save_body(stream: AsyncIterator[bytes], pdf: Path) -> str:
 
 
 async def save_part(request: Request, stream: AsyncIterator[bytes], pdf: Path) -> str:
-    """The ``file`` part of a multipart body, parsed as it arrives."""
+    """The ``file`` part of a multipart body, written to ``pdf`` as it arrives.
 
-    async def receive() -> dict[str, Any]:
+    Parsed here rather than with ``request.form()``, which spools every file to a temporary
+    file of its own that would then be copied to ``pdf``: the upload would be written twice.
+    """
+    _, options = parse_options_header(request.headers.get("content-type"))
+    if not options.get(b"boundary"):
+        raise ApiError(400, "invalid_request", "the multipart body has no boundary")
+    with pdf.open("wb") as out:
+        part = FilePart(out)
+        parser = MultipartParser(options[b"boundary"], {name: getattr(part, name) for name in FilePart.CALLBACKS})
         try:
-            return {"type": "http.request", "body": await anext(stream), "more_body": True}
-        except StopAsyncIteration:
-            return {"type": "http.request", "body": b"", "more_body": False}
+            async for chunk in stream:
+                parser.write(chunk)
+            parser.finalize()
+        except MultipartParseError as exc:
+            raise ApiError(400, "invalid_request", f"the multipart body is malformed: {exc}") from None
+    if part.filename is None:
+        raise ApiError(422, "invalid_request", "the multipart body has no file part named 'file'")
+    return client_name(part.filename)
 
-    async with Request(request.scope, receive).form(max_files=1, max_fields=10) as form:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise ApiError(422, "invalid_request", "the multipart body has no file part named 'file'")
-        with pdf.open("wb") as out:
-            shutil.copyfileobj(upload.file, out)
-        return client_name(upload.filename)
+
+class FilePart:
+    """Callbacks of ``MultipartParser`` that write the first file part named ``file`` to ``out``."""
+
+    CALLBACKS = ("on_header_field", "on_header_value", "on_header_end", "on_headers_finished", "on_part_data")
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.filename: str | None = None
+        """The client's name for the file, once its part began."""
+        self.writing = False
+        self.header = self.value = self.disposition = b""
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.header += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.value += data[start:end]
+
+    def on_header_end(self) -> None:
+        if self.header.lower() == b"content-disposition":
+            self.disposition = self.value
+        self.header = self.value = b""
+
+    def on_headers_finished(self) -> None:
+        _, options = parse_options_header(self.disposition)
+        self.disposition = b""
+        self.writing = self.filename is None and options.get(b"name") == b"file" and b"filename" in options
+        if self.writing:
+            self.filename = options[b"filename"].decode("utf-8", "replace")
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.writing:
+            self.out.write(data[start:end])
 
 
 def client_name(filename: str | None) -> str:
