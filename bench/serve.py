@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/serve.py [--runs 30] [--sample samples/gov-12-BC-TCT.pdf] [--json FILE]
 
-``extractor serve`` runs as its own process on 127.0.0.1 (port 0); one httpx client posts the
-PDF, as multipart/form-data (as a browser or ``curl -F`` would) and as a raw application/pdf
-body, on one kept-alive ``http.client`` connection, and times each request from send to parsed
-JSON; ``GET /v1/health`` shows the round trip alone. The baseline is
+``extractor serve`` runs as its own process on 127.0.0.1 (port 0); one kept-alive
+``http.client`` connection posts the PDF, as multipart/form-data (as a browser or ``curl -F``
+would) and as a raw application/pdf body, and times each request from send to parsed JSON;
+``GET /v1/health`` shows the round trip alone. The baseline is
 ``Extractor().extract(sample)`` in this process. All are warmed up first (patterns, spaCy, the
 first document) and the median of ``--runs`` runs is kept, taking the three in turn so that a
 busy machine slows them alike. Target: HTTP ≤ 1.2 × in-process. A measurement,
