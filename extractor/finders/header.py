@@ -194,7 +194,7 @@ def name_field(context: Context, lines: list[tuple[int, Line]], province: str | 
     gazetteer = context.patterns.gazetteer
     match = gazetteer.match_school(printed)
     if (match.school is None or match.score < MIN_GAZETTEER_SCORE) and province:
-        match = gazetteer.match_school(f"{printed} tỉnh {province}")
+        match = gazetteer.match_school(f"{printed} {gazetteer.province_info(province).kind} {province}")
     if match.school is not None and match.score >= MIN_GAZETTEER_SCORE:
         value, confidence = match.school.name, 0.95
     else:
