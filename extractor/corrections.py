@@ -435,6 +435,11 @@ def _get(record: dict[str, Any], item: str) -> Any:
     return container[key]
 
 
+def value_of(record: dict[str, Any], item: str) -> Any:
+    """The item's value in ``record`` (a field, a signer's part, a list item); ``None`` when it has none."""
+    return _get(record, item) if exists(record, item) else None
+
+
 def anchor_of(record: dict[str, Any], item: str) -> str | None:
     """What identifies a list item across extractions: its source text and page."""
     target = parse_path(item)
@@ -452,9 +457,7 @@ def anchor_of(record: dict[str, Any], item: str) -> str | None:
 
 def _read(record: dict[str, Any], item: str, path: str) -> Any:
     """The current value at ``path`` (a field's value, an item's part, a school's name)."""
-    if not exists(record, item):
-        return None
-    value = _get(record, item)
+    value = value_of(record, item)
     target = parse_path(path)
     if value is None:
         return None

@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.corrections import Corrections, Edit, InvalidCorrection, Validator, item_paths, parse_path
+from extractor.corrections import (
+    PARTS,
+    Corrections,
+    Edit,
+    InvalidCorrection,
+    Validator,
+    item_paths,
+    parse_path,
+    value_of,
+)
 from extractor.review.images import PdfFile
 from extractor.store import Store, open_store
 
@@ -303,21 +312,15 @@ class ReviewData:
         effective, _ = self.corrections.effective(document.record)
         target = parse_path(path)
         value = _value_at(effective, path)
-        if target.section == "figures":
-            names = ("classes", "students", "label", "period", "school", "kind")
-        elif target.section == "references":
-            names = ("kind", "number", "date")
-        elif target.section == "received_stamps":
-            names = ("receiver", "number", "date")
-        elif target.section == "source.signatures":
+        if target.section == "source.signatures":
             return []
-        else:
+        if target.section not in PARTS:
             shown = (value or {}).get("name" if target.section == "schools" else "value")
             return [Part("value", path, PART_LABELS["value"], self.validator.kind(path), shown)]
         value = value or {}
         return [
             Part(name, f"{path}.{name}", PART_LABELS[name], self.validator.kind(f"{path}.{name}"), value.get(name))
-            for name in names
+            for name in PARTS[target.section]
         ]
 
     def decide(
@@ -428,19 +431,7 @@ def source_of(record: dict[str, Any], path: str) -> dict[str, Any] | None:
 
 
 def _value_at(record: dict[str, Any], path: str) -> Any:
-    target = parse_path(path)
-    match = re.match(r"document\.(signers|recipients)\[(\d+)\](?:\.(\w+))?$", target.item)
-    try:
-        if match:
-            kind, index, part = match.groups()
-            value = record["document"][kind][int(index)]
-            return value[part] if part else value
-        if target.section == "document":
-            return record["document"][target.item.split(".", 1)[1]]
-        items = record["source"]["signatures"] if target.section == "source.signatures" else record[target.section]
-        return items[target.index or 0]
-    except (IndexError, KeyError):
-        return None
+    return value_of(record, parse_path(path).item)
 
 
 def _confidence(record: dict[str, Any], path: str) -> float:
