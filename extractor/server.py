@@ -268,7 +268,6 @@ class Library:
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
-        open_store(out_dir).close()
         self.lock = threading.Lock()
         self.seen: tuple[tuple[int, int], ...] | None = None
         self.current = Snapshot()
