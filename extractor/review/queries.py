@@ -207,9 +207,10 @@ class ReviewData:
         the extraction (a rejected figure no longer counts)."""
         from extractor.consistency import check_document
 
-        _, statuses = self.corrections.effective(document.record)
-        kept = [path for path in statuses if path.startswith("figures[") and statuses[path] != "rejected"]
         corrected = self.corrections.apply(document.record)
+        rejected = {item["path"] for item in corrected["review_rejected"]}
+        paths = (f"figures[{index}]" for index in range(len(document.record["figures"])))
+        kept = [path for path in paths if path not in rejected]
         return [
             dataclasses.replace(failure, figures=tuple(kept[int(path[8:-1])] for path in failure.figures))
             for failure in check_document(corrected)
