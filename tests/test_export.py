@@ -15,7 +15,7 @@ import pytest
 from extractor import export as exporting
 from extractor.export import TABLES, Exported, write_csv
 from extractor.store import open_store
-from tests.batch_output import DUPLICATED, FILES, build_batch_output, run_cli, stored_records
+from tests.batch_output import DUPLICATED, FILES, build_batch_output, run_cli, stored_records, without_file
 
 DOCUMENT_COLUMNS = (
     "document_id,path,path_count,pages,ocr_pages,schema_version,extractor_version,review_count,"
@@ -61,10 +61,6 @@ def export(out: Path, fmt: str, *args: str) -> Path:
 def read_csv(folder: Path, table: str) -> list[dict[str, str]]:
     with (folder / f"{table}.csv").open(encoding="utf-8-sig", newline="") as stream:
         return list(csv.DictReader(stream))
-
-
-def without_file(record: dict) -> dict:
-    return {**record, "source": {**record["source"], "file": None}}
 
 
 def duplicated_id(documents: dict[str, dict]) -> str:

@@ -15,7 +15,16 @@ import httpx
 import pytest
 
 from tests.bad_pdfs import write_encrypted, write_truncated
-from tests.batch_output import DUPLICATED, FILES, SAMPLES, build_batch_output, cli_env, run_cli, stored_records
+from tests.batch_output import (
+    DUPLICATED,
+    FILES,
+    SAMPLES,
+    build_batch_output,
+    cli_env,
+    run_cli,
+    stored_records,
+    without_file,
+)
 
 TOKEN = "s3cret-token"
 SAMPLE = SAMPLES / "gov-12-BC-TCT.pdf"
@@ -80,10 +89,6 @@ def cli_record() -> dict:
     done = run_cli("extract", str(SAMPLE), "--compact")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
-
-
-def without_file(record: dict) -> dict:
-    return {**record, "source": {**record["source"], "file": None}}
 
 
 def error_of(response: httpx.Response) -> str:
