@@ -88,9 +88,6 @@ class PageImage:
     def rotated(self, degrees: float) -> PageImage:
         return PageImage(rotate_by(self.grey, degrees), self.dropout and rotate_by(self.dropout, degrees))
 
-    def turned(self, quarter_turns: int) -> PageImage:
-        return PageImage(turn(self.grey, quarter_turns), self.dropout and turn(self.dropout, quarter_turns))
-
 
 def dropped_colour(rgb: numpy.ndarray, dpi: int) -> GrayImage:
     """The page with coloured ink whitened: the brightest of its colour channels."""

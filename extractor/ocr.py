@@ -309,21 +309,22 @@ def parse_tsv(tsv: str) -> list[PixelWord]:
     return words
 
 
-def recognize_upright(engine: OcrEngine, image: GrayImage) -> tuple[list[PixelWord], int]:
-    """Words of a page however it is turned, and the quarter turns (counter-clockwise) that
-    made it upright; their boxes are in the upright image. A page that reads well costs one
+def recognize_upright(engine: OcrEngine, image: GrayImage) -> tuple[list[PixelWord], int, GrayImage]:
+    """Words of a page however it is turned, the quarter turns (counter-clockwise) that made it
+    upright and the upright image, which their boxes are in. A page that reads well costs one
     pass; one that reads badly is asked its orientation and read again turned upright."""
     words = engine.recognize(image)
     detect = getattr(engine, "quarter_turns", None)
     if reads_well(words) or detect is None:
-        return words, 0
+        return words, 0, image
     quarter_turns = detect(image)
     if quarter_turns == 0:
-        return words, 0
-    turned = engine.recognize(turn(image, quarter_turns))
+        return words, 0, image
+    upright = turn(image, quarter_turns)
+    turned = engine.recognize(upright)
     if mean_confidence(turned) <= mean_confidence(words):
-        return words, 0
-    return turned, quarter_turns
+        return words, 0, image
+    return turned, quarter_turns, upright
 
 
 def reads_well(words: list[PixelWord]) -> bool:
@@ -352,9 +353,9 @@ def read_page(engine: OcrEngine, image: PageImage, options: OcrOptions, first_pa
     skew = page_skew(image.grey, options)
     if skew:
         image = image.rotated(skew)
-    words, quarter_turns = recognize_upright(engine, image.grey)
-    if quarter_turns:
-        image = image.turned(quarter_turns)
+    words, quarter_turns, upright = recognize_upright(engine, image.grey)
+    if quarter_turns:  # the grey was turned for its reading: only the drop-out is turned here
+        image = PageImage(upright, image.dropout and turn(image.dropout, quarter_turns))
     if options.colour_dropout:
         for mark in covering_marks(image):
             words = reread_under_mark(engine, image, words, mark)
