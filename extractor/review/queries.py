@@ -185,21 +185,17 @@ class ReviewData:
     def _load(self) -> dict[str, Document]:
         """The records with the consistency checks they fail, alone and across the archive."""
         from extractor.consistency import check_archive, check_document
+        from extractor.export import exported_documents
 
-        files: dict[str, list[str]] = {}
-        records: dict[str, dict[str, Any]] = {}
-        for path, record in self.store.records():
-            sha256 = record["source"]["sha256"]
-            files.setdefault(sha256, []).append(path)
-            records.setdefault(sha256, record)
+        found = list(exported_documents(self.store))
         across: dict[str, list[CheckFailure]] = {}
-        for failure in check_archive(list(records.values())):
+        for failure in check_archive([doc.record for doc in found]):
             across.setdefault(failure.document or "", []).append(failure)
         return {
-            sha256: Document(
-                sha256, tuple(files[sha256]), record, tuple(check_document(record)), tuple(across.get(sha256, ()))
+            doc.id: Document(
+                doc.id, doc.paths, doc.record, tuple(check_document(doc.record)), tuple(across.get(doc.id, ()))
             )
-            for sha256, record in sorted(records.items(), key=lambda pair: files[pair[0]][0])
+            for doc in found
         }
 
     def current_failures(self, document: Document) -> list[CheckFailure]:
