@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -149,6 +149,8 @@ class ReviewData:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._documents: dict[str, Document] = {}
+        self._items: list[QueueItem] = []
+        """Every queue entry of ``_documents``, worst first (filters keep the order)."""
         self._stamp: tuple[Any, ...] | None = None
         self._statuses: dict[str, tuple[int, dict[str, str]]] = {}
         """Per document: its latest correction's id and the status of each path decided then."""
@@ -171,6 +173,10 @@ class ReviewData:
 
     def documents(self) -> dict[str, Document]:
         """Every done document by sha256, reloaded when the batch has changed the store."""
+        return self._current()[0]
+
+    def _current(self) -> tuple[dict[str, Document], list[QueueItem]]:
+        """The documents and their queue entries, both read again only when the batch changed the store."""
         stamp = self.store.connection.execute(
             "SELECT (SELECT COUNT(*) FROM files), (SELECT MAX(updated_at) FROM files),"
             " (SELECT MAX(updated_at) FROM documents)"
@@ -178,9 +184,10 @@ class ReviewData:
         with self._lock:
             if stamp != self._stamp:
                 self._documents = self._load()
+                self._items = sorted(_queue_items(self._documents.values()), key=lambda item: item.key)
                 self._statuses = {}
                 self._stamp = stamp
-            return self._documents
+            return self._documents, self._items
 
     def _load(self) -> dict[str, Document]:
         """The records with the consistency checks they fail, alone and across the archive."""
@@ -238,12 +245,11 @@ class ReviewData:
     def queue(self, filters: Filters) -> Queue:
         """Review items and failed consistency checks, worst confidence first."""
         decided = self.decided()
-        everything = list(self._all_items())
+        everything = self._current()[1]
         kinds = sorted({item.kind for item in everything})
         reasons = sorted({item.reason for item in everything})
         left = sum((item.document, item.path) not in decided for item in everything)
         chosen = [item for item in everything if filters.keep(item, (item.document, item.path) in decided)]
-        chosen.sort(key=lambda item: item.key)
         return Queue(chosen, decided, len(everything), left, kinds, reasons)
 
     def decided(self) -> dict[tuple[str, str], str]:
@@ -267,22 +273,6 @@ class ReviewData:
                 if sha256 in self._statuses
                 for path, status in self._statuses[sha256][1].items()
             }
-
-    def _all_items(self) -> Iterator[QueueItem]:
-        for document in self.documents().values():
-            record = document.record
-            for entry in record["review"]:
-                if _parses(entry["path"]):
-                    yield QueueItem(
-                        document.sha256, document.file, entry["path"], entry["reason"], entry["confidence"],
-                        kind_of(entry["path"]),
-                    )  # fmt: skip
-            for failure in (*document.failures, *document.archive_failures):
-                for path in failure.figures[:1]:
-                    confidence = _confidence(record, path)
-                    yield QueueItem(
-                        document.sha256, document.file, path, failure.check, confidence, "figure", failure.message
-                    )
 
     def neighbours(self, filters: Filters, current: QueueItem) -> tuple[QueueItem | None, QueueItem | None]:
         """The items before and after ``current`` in the filtered queue (``current`` may have left it)."""
@@ -363,6 +353,24 @@ class ReviewData:
             for place in places:
                 if place.get("page") and place.get("bbox"):
                     yield path, f"{label_of(path)}: {summary(record, path)}", place["page"], place["bbox"]
+
+
+def _queue_items(documents: Iterable[Document]) -> Iterator[QueueItem]:
+    """The review items and failed consistency checks of ``documents``."""
+    for document in documents:
+        record = document.record
+        for entry in record["review"]:
+            if _parses(entry["path"]):
+                yield QueueItem(
+                    document.sha256, document.file, entry["path"], entry["reason"], entry["confidence"],
+                    kind_of(entry["path"]),
+                )  # fmt: skip
+        for failure in (*document.failures, *document.archive_failures):
+            for path in failure.figures[:1]:
+                confidence = _confidence(record, path)
+                yield QueueItem(
+                    document.sha256, document.file, path, failure.check, confidence, "figure", failure.message
+                )
 
 
 # -- presentation helpers -------------------------------------------------------------------
