@@ -7,7 +7,7 @@
 would) and as a raw application/pdf body, and times each request from send to parsed JSON;
 ``GET /v1/health`` shows the round trip alone. The baseline is
 ``Extractor().extract(sample)`` in this process. All are warmed up first (patterns, spaCy, the
-first document) and the median of ``--runs`` runs is kept, taking the three in turn so that a
+first document) and the median of ``--runs`` runs is kept, taking the four in turn so that a
 busy machine slows them alike. Target: HTTP ≤ 1.2 × in-process. A measurement,
 not a test: it prints PASS/FAIL beside the target and always exits 0.
 """
