@@ -170,7 +170,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
                 width, height = sizes[page - 1]
                 boxes.setdefault(page, []).append(
                     {
-                        "href": item_href(data.queue_item(found, path, ""), Filters()),
+                        "href": field_href(sha256, path, Filters()),
                         "label": label,
                         "status": statuses.get(path, "auto"),
                         "style": box_style(bbox, width, height),
@@ -179,7 +179,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
         fields = [(path, label_of(path), summary(effective, path), statuses[path]) for path in statuses]
         return pages.render(
             "document.html", document=found, sizes=sizes, boxes=boxes, problem=problem, fields=fields,
-            item_href=lambda path: item_href(data.queue_item(found, path, ""), Filters()),
+            item_href=lambda path: field_href(sha256, path, Filters()),
         )  # fmt: skip
 
     @app.get("/documents/{sha256}/figures", response_class=HTMLResponse)
@@ -194,7 +194,7 @@ def create_app(out_dir: Path, guard: Guard, reviewer: str, archive: Path | None 
                 "figure": figure,
                 "status": statuses[f"figures[{index}]"],
                 "failing": f"figures[{index}]" in failing,
-                "href": item_href(data.queue_item(found, f"figures[{index}]", ""), Filters()),
+                "href": field_href(sha256, f"figures[{index}]", Filters()),
             }
             for index, figure in enumerate(effective["figures"])
         ]
@@ -280,9 +280,14 @@ def check_path(document: Document, path: str) -> None:
 
 
 def item_href(item: QueueItem, filters: Filters) -> str:
-    query = {"path": item.path, **({"reason": item.reason} if item.reason else {})}
+    return field_href(item.document, item.path, filters, item.reason)
+
+
+def field_href(document: str, path: str, filters: Filters, reason: str = "") -> str:
+    """The item page of ``path``: opened from the queue for ``reason``, or from a page without one."""
+    query = {"path": path, **({"reason": reason} if reason else {})}
     query |= {("filter_reason" if name == "reason" else name): value for name, value in filters.query().items()}
-    return f"/documents/{item.document}/item?{urlencode(query)}"
+    return f"/documents/{document}/item?{urlencode(query)}"
 
 
 def box_style(bbox: list[float], width: float, height: float) -> str:
@@ -317,7 +322,7 @@ def item_response(
         following=item_href(following, filters) if following else None,
         queue_href="/?" + urlencode(filters.query()),
         has_pdf=data.pdf(document) is not None,
-        item_href=lambda path: item_href(data.queue_item(document, path, ""), filters),
+        item_href=lambda path: field_href(document.sha256, path, filters),
     )  # fmt: skip
     return HTMLResponse(body, status_code=status)
 
