@@ -11,7 +11,6 @@ import contextlib
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -25,20 +24,11 @@ from openpyxl import load_workbook
 from extractor.cli import main
 from extractor.corrections import Corrections, Edit
 from extractor.store import open_store
+from tests.batch_output import ROOT, cli_env, copy_output, run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "samples" / "make_report_archive.py"
 KEY = ("school", "reporter", "period", "kind", "category")
 FILES_PER_ARCHIVE = 50
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    env.setdefault("OMP_THREAD_LIMIT", "1")
-    return subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, timeout=600, check=False, env=env, cwd=cwd
-    )
 
 
 @dataclass
@@ -71,9 +61,11 @@ class Batch:
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     base = tmp_path_factory.mktemp("aggregate")
     archive, out = base / "archive", base / "out"
-    made = run(str(GENERATOR), str(archive), cwd=base)
+    made = subprocess.run(
+        [sys.executable, str(GENERATOR), str(archive)], capture_output=True, text=True, timeout=600, env=cli_env()
+    )
     assert made.returncode == 0, made.stderr
-    done = run("-m", "extractor", "batch", str(archive), "-o", str(out), "--workers", "2", "--quiet", cwd=base)
+    done = run_cli("batch", str(archive), "-o", str(out), "--workers", "2", "--quiet", timeout=600)
     assert done.returncode == 0, done.stderr
     result = aggregate(out, "--json")
     assert result.returncode == 0, result.stderr
@@ -229,8 +221,7 @@ def test_filters(batch: Batch) -> None:
 
 
 def test_corrections_are_applied(batch: Batch, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    shutil.copytree(batch.out, out)
+    out = copy_output(batch.out, tmp_path)
     store = open_store(out)
     try:
         record = next(r for p, r in store.records() if p == "tct-kon-tum/bc-quy-I-2024.pdf")
