@@ -305,7 +305,7 @@ def item_response(
 ) -> Response:  # fmt: skip
     effective, statuses = data.corrections.effective(document.record)
     previous, following = data.neighbours(filters, item)
-    parts = data.parts(document, item.path)
+    parts = data.parts(effective, item.path)
     context = [
         (label_of(path), summary(effective, path), statuses[path], path)
         for path in statuses

@@ -294,9 +294,9 @@ class ReviewData:
 
     # -- items ---------------------------------------------------------------------------
 
-    def parts(self, document: Document, path: str) -> list[Part]:
-        """The inputs of an item's form, filled with the current (corrected) values."""
-        effective, _ = self.corrections.effective(document.record)
+    def parts(self, effective: dict[str, Any], path: str) -> list[Part]:
+        """The inputs of an item's form, filled with the current values (``effective``: the record with
+        its corrections, ``Corrections.effective``)."""
         target = parse_path(path)
         value = _value_at(effective, path)
         if target.section == "source.signatures":
@@ -327,7 +327,8 @@ class ReviewData:
     def _corrections(self, document: Document, path: str, typed: dict[str, str], new_school: bool) -> list[Edit]:
         """Edits for the parts whose value changed; none changed means the reviewer confirms it."""
         edits, problems = [], []
-        for part in self.parts(document, path):
+        effective, _ = self.corrections.effective(document.record)
+        for part in self.parts(effective, path):
             if part.name not in typed:
                 continue
             try:
