@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from extractor.model import union_boxes
+
 if TYPE_CHECKING:
     import numpy
     from PIL import Image
@@ -141,7 +143,7 @@ def ink_marks(grey: numpy.ndarray, dropout: numpy.ndarray, dpi: int) -> list[Pix
         )
         for other in [b for b in boxes if overlapping(b, box)]:
             boxes.remove(other)
-            box = (min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]), max(box[3], other[3]))
+            box = union_boxes([box, other])
         boxes.append(box)
     return boxes
 

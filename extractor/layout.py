@@ -34,11 +34,11 @@ from extractor.model import (
     TextSource,
     Word,
     Zone,
+    centre_in,
     union_boxes,
 )
 from extractor.normalize import Normalizer
 from extractor.patterns import Patterns
-from extractor.ruled_tables import centre_in
 
 COLUMN_GAP = 1.8
 """A gap wider than this many line heights splits a visual line into parts."""

@@ -13,19 +13,30 @@ import enum
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 BBox = tuple[float, float, float, float]
 """``(x0, top, x1, bottom)`` in PDF points, origin at the top-left corner of the page."""
 
 
-def union_boxes(boxes: Sequence[BBox]) -> BBox:
-    """Smallest box that holds every box given (at least one)."""
+Box = TypeVar("Box", BBox, tuple[int, int, int, int])
+"""A box in points (``BBox``) or in pixels."""
+
+
+def union_boxes(boxes: Sequence[Box]) -> Box:
+    """Smallest box that holds every box given (at least one), in points or in pixels."""
     return (
         min(b[0] for b in boxes),
         min(b[1] for b in boxes),
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
+
+
+def centre_in(box: Box, area: Box) -> bool:
+    """Whether the centre of ``box`` lies in ``area`` (edges included)."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return area[0] <= x <= area[2] and area[1] <= y <= area[3]
 
 
 def turn_back(box: tuple[float, float, float, float], quarter_turns: int, width: float, height: float) -> BBox:

@@ -34,6 +34,7 @@ from extractor.images import (
     overlapping,
     turn,
 )
+from extractor.model import centre_in, union_boxes
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfPage
@@ -372,7 +373,7 @@ def reread_under_mark(engine: OcrEngine, image: PageImage, words: list[PixelWord
     to the whole of every word it touches, so no word is cut. The coloured ink alone is read
     too, for the text of a stamp over print: its confident words are kept."""
     assert image.dropout is not None  # a mark is only found on a colour page
-    area = union([mark, *(w.box for w in words if overlapping(w.box, mark))])
+    area = union_boxes([mark, *(w.box for w in words if overlapping(w.box, mark))])
     before = [w for w in words if centre_in(w.box, area)]
     crop = crop_scaled(image.dropout, area, 1)
     first_line = max((w.line for w in words), default=-1) + 1
@@ -388,11 +389,6 @@ def reread_under_mark(engine: OcrEngine, image: PageImage, words: list[PixelWord
         if w.confidence >= STAMP_WORD
     ]
     return [w for w in words if not centre_in(w.box, area)] + after + stamp
-
-
-def centre_in(box: PixelBox, area: PixelBox) -> bool:
-    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return area[0] <= x <= area[2] and area[1] <= y <= area[3]
 
 
 def shifted(box: PixelBox, dx: int, dy: int) -> PixelBox:
@@ -417,7 +413,7 @@ def reread_weak_lines(
     as a single line, enlarged; the new reading replaces the old when it ``reads_better``."""
     result: list[PixelWord] = []
     for part in line_parts(words):
-        box = union([w.box for w in part])
+        box = union_boxes([w.box for w in part])
         if min(w.confidence for w in part) < WEAK_WORD and wanted(box):
             again = reread_line(read_line, source, box, part[0].line)
             if reads_better(again, part, box):
@@ -475,16 +471,12 @@ def line_parts(words: list[PixelWord]) -> Iterator[list[PixelWord]]:
         yield part
 
 
-def union(boxes: list[PixelBox]) -> PixelBox:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
 def same_span(words: list[PixelWord], box: PixelBox) -> bool:
     """Whether ``words`` reach from the left to the right end of ``box`` (within a line height):
     a second reading that drops words is no better, however confident."""
     if not words:
         return False
-    left, _, right, _ = union([w.box for w in words])
+    left, _, right, _ = union_boxes([w.box for w in words])
     tolerance = box[3] - box[1]
     return abs(left - box[0]) <= tolerance and abs(right - box[2]) <= tolerance
 

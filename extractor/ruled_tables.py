@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from extractor.model import BBox, RuledTable, TableCell, Word
+from extractor.model import BBox, RuledTable, TableCell, Word, centre_in, union_boxes
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfPage
@@ -226,7 +226,7 @@ def cell_groups(edges: list[Edge]) -> list[list[BBox]]:
 
 def table_rows(cells: list[BBox], words: Sequence[Word]) -> tuple[BBox, tuple[tuple[TableCell, ...], ...]]:
     """The table's box and its rows: cells sharing a top edge, left to right, with their text."""
-    bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+    bbox = union_boxes(cells)
     words = [word for word in words if centre_in(word.bbox, bbox)]
     ordered = sorted(cells, key=lambda cell: (cell[1], cell[0]))
     rows = tuple(
@@ -247,8 +247,3 @@ def cell_text(cell: BBox, words: Sequence[Word]) -> str:
         else:
             lines.append([word])
     return " ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.bbox[0]))
-
-
-def centre_in(box: BBox, cell: BBox) -> bool:
-    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return cell[0] <= x <= cell[2] and cell[1] <= y <= cell[3]
