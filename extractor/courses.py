@@ -52,25 +52,27 @@ class Courses:
         self.read = functools.lru_cache(maxsize=65536)(self._read)
 
     def _read(self, label: str | None) -> Label:
-        folded = fold(label or "")
+        label = label or ""
+        folded = fold(label)
+        school = self.names_school(label)
         roles = self.patterns.roles
         return Label(
-            self._categorise(label or "", folded),
+            self._categorise(label, folded, school),
             bool(roles["total_folded"].search(folded)),
             bool(roles["newly_opened_folded"].search(folded)),
             bool(roles["carried_over_folded"].search(folded)),
-            self.names_school(label or ""),
+            school,
         )
 
     def categorise(self, label: str | None) -> Category:
         return self.read(label).category
 
-    def _categorise(self, label: str, folded: str) -> Category:
+    def _categorise(self, label: str, folded: str, school: bool) -> Category:
         for category in self.patterns.course_categories:
             if any(pattern.search(folded) for pattern in category.patterns):
                 return Category(category.id, category.name)
         roles = self.patterns.roles
-        if not roles["course_word_folded"].search(folded) or self.names_school(label):
+        if school or not roles["course_word_folded"].search(folded):
             return Category(self.fallback.id, self.fallback.name)
         prefix = roles["course_prefix_folded"].match(folded)
         skipped = len(prefix.group().split()) if prefix else 0
