@@ -44,8 +44,6 @@ if TYPE_CHECKING:
     from extractor.store import Store
 
 ACTIONS = ("accepted", "corrected", "rejected", "reverted")
-STATUSES = ("auto", "accepted", "corrected", "rejected")
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
 ITEM_PATH = re.compile(
     r"^(?P<item>document\.(?:signers\[(?P<signer>\d+)\]\.(?:name|position|capacity)|recipients\[(?P<recipient>\d+)\]"
     r"|number|type|issuer|parent_issuer|place|date|subject)"

@@ -31,7 +31,6 @@ from extractor.store import Store, open_store
 if TYPE_CHECKING:
     from extractor.consistency import CheckFailure
 
-DOCUMENT_ID = re.compile(r"^[0-9a-f]{64}$")
 SECTION_NAMES = {
     "references": "Reference",
     "received_stamps": "Received stamp",
@@ -220,7 +219,7 @@ class ReviewData:
         ]
 
     def document(self, sha256: str) -> Document | None:
-        return self.documents().get(sha256) if DOCUMENT_ID.match(sha256) else None
+        return self.documents().get(sha256)
 
     def pdf(self, document: Document) -> PdfFile | None:
         """The original PDF of a document, as the batch saw it; ``None`` when the archive is unknown."""
