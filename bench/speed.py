@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from pypdfium2 import PdfDocument, PdfPage
+    from pypdfium2 import PdfDocument
 
     from extractor.extract import Extractor
 
@@ -482,7 +482,7 @@ def preprocessing_rows(runs: Runs) -> list[Row]:
     import pypdfium2 as pdfium
 
     from extractor.images import covering_marks, level_angle, rotate_by
-    from extractor.ocr import render_page
+    from extractor.ocr import render_grey, render_page
 
     def median_ms(action: Callable[[], object]) -> float:
         return statistics.median(collect(lambda: timed(action), runs)) * 1000
@@ -497,7 +497,7 @@ def preprocessing_rows(runs: Runs) -> list[Row]:
     document = pdfium.PdfDocument(COLOUR_SAMPLE)
     try:
         page = document[0]
-        render_grey = median_ms(lambda: render_page_grey(page))
+        render_grey_ms = median_ms(lambda: render_grey(page, OCR_DPI))
         render_colour = median_ms(lambda: render_page(page, OCR_DPI))
     finally:
         document.close()
@@ -512,15 +512,11 @@ def preprocessing_rows(runs: Runs) -> list[Row]:
         Row(
             "ocr",
             "  ours › colour render + drop-out + marks (colour pages)",
-            render_colour - render_grey + median_ms(lambda: covering_marks(colour)),
+            render_colour - render_grey_ms + median_ms(lambda: covering_marks(colour)),
             "ms/page",
             note="beyond the grey render; then one block read again per mark over print",
         ),
     ]
-
-
-def render_page_grey(page: PdfPage) -> None:
-    page.render(scale=OCR_DPI / 72, grayscale=True).close()
 
 
 def ocr_rows(
