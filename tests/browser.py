@@ -7,7 +7,6 @@ line it prints.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.batch_output import cli_env
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-ROOT = Path(__file__).resolve().parents[1]
 START_SECONDS = 60
 
 
@@ -63,7 +63,7 @@ class ReviewServer:
 
 
 def start_review(out_dir: Path, *args: str) -> ReviewServer:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = cli_env()
     env.pop("EXTRACTOR_TOKEN", None)
     command = [sys.executable, "-m", "extractor", "review", str(out_dir), "--port", "0", "--no-browser", *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

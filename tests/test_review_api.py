@@ -17,8 +17,7 @@ from extractor.errors import ExitCode
 from extractor.review.app import create_app
 from extractor.store import open_store
 from extractor.web import Guard
-from tests.batch_output import copy_output, samples_output
-from tests.browser import ROOT
+from tests.batch_output import ROOT, copy_output, samples_output
 
 SAMPLE = "gov-12-BC-TCT.pdf"
 PLANTED = "<script>alert('pwned')</script>"
