@@ -398,14 +398,6 @@ def item_paths(record: dict[str, Any]) -> Iterator[str]:
     yield from (f"source.signatures[{index}]" for index in range(len(record["source"]["signatures"])))
 
 
-def _section(record: dict[str, Any], section: str) -> list[Any]:
-    if section == "source.signatures":
-        return record["source"]["signatures"]
-    if section == "document":
-        return []
-    return record[section]
-
-
 def _container(record: dict[str, Any], item: str) -> tuple[Any, str | int]:
     """The list or dict holding ``item`` and its key there."""
     match = ITEM_PATH.match(item)
@@ -415,7 +407,7 @@ def _container(record: dict[str, Any], item: str) -> tuple[Any, str | int]:
     if match["recipient"] is not None:
         return record["document"]["recipients"], int(match["recipient"])
     if match["list"] is not None:
-        return _section(record, match["list"]), int(match["index"])
+        return _list(record, match["list"]), int(match["index"])
     return record["document"], item.split(".", 1)[1]
 
 
@@ -533,9 +525,12 @@ def _finish(record: dict[str, Any], corrected: dict[str, Any], statuses: dict[st
 
 
 def _list(record: dict[str, Any], section: str) -> list[Any]:
+    """A list of items: ``figures``, ``document.recipients``, ``source.signatures``, ..."""
     if section == "document.recipients":
         return record["document"]["recipients"]
-    return _section(record, section)
+    if section == "source.signatures":
+        return record["source"]["signatures"]
+    return record[section]
 
 
 def _renamed(path: str, moved: dict[str, str | None]) -> str | None:
