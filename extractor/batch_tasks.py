@@ -21,7 +21,7 @@ from typing import Any
 
 from extractor.extract import ExtractOptions, Extractor
 from extractor.ingest import check_input, ocr_page, open_pdf, usable_text_layer, with_signatures
-from extractor.model import PageWords, Word
+from extractor.model import OcrWords, PageWords
 from extractor.ocr import OcrOptions
 from extractor.signatures import Signature
 from extractor.store import Store
@@ -102,11 +102,11 @@ class StoreCache:
         self.settings = settings
         self.refresh = refresh
 
-    def get(self, key: str) -> tuple[tuple[Word, ...], int] | None:
+    def get(self, key: str) -> OcrWords | None:
         return None if self.refresh else self.store.ocr_words(key, self.settings)
 
-    def put(self, key: str, words: tuple[Word, ...], rotation: int) -> None:
-        self.store.save_ocr_words(key, self.settings, words, rotation)
+    def put(self, key: str, found: OcrWords) -> None:
+        self.store.save_ocr_words(key, self.settings, found)
 
 
 @functools.cache

@@ -28,7 +28,7 @@ from extractor.errors import (
     OcrFailed,
     UnreadableFile,
 )
-from extractor.model import PageWords, TextSource, Word
+from extractor.model import OcrWords, PageWords, TextSource, Word
 from extractor.ocr import (
     GrayImage,
     OcrEngine,
@@ -36,7 +36,6 @@ from extractor.ocr import (
     PageImage,
     PixelWord,
     page_dropout,
-    page_skew,
     read_page,
     render_grey,
 )
@@ -281,12 +280,11 @@ def is_usable(page: PageWords) -> bool:
 
 
 class OcrCache(Protocol):
-    """Where OCR words of a page image are kept (the batch store); keys name image and settings.
-    Entries are the words of the upright page and the quarter turns that made it upright."""
+    """Where OCR words of a page image are kept (the batch store); keys name image and settings."""
 
-    def get(self, key: str) -> tuple[tuple[Word, ...], int] | None: ...
+    def get(self, key: str) -> OcrWords | None: ...
 
-    def put(self, key: str, words: tuple[Word, ...], rotation: int) -> None: ...
+    def put(self, key: str, found: OcrWords) -> None: ...
 
 
 def ocr_page(
@@ -294,7 +292,6 @@ def ocr_page(
 ) -> PageWords:
     """Render the page in memory and OCR it (or take its words from ``cache``); boxes in PDF
     points on the levelled, upright page, with the skew and quarter turns that made it so.
-    The cache keeps words and turns; the skew is measured again from the image (milliseconds).
     The page is rendered in colour too (its drop-out) only when it is to be read."""
     width, height = page_size(page)
     try:
@@ -305,19 +302,16 @@ def ocr_page(
             image = PageImage(grey, page_dropout(page, grey) if options.colour_dropout else None)
             reading = read_page(engine, image, options, first_page=number == 1)
             scale = width / grey.width
-            found, skew = (to_points(reading.words, scale, scale), reading.quarter_turns), reading.skew
+            found = OcrWords(to_points(reading.words, scale, scale), reading.quarter_turns, reading.skew)
             if cache:
-                cache.put(key, *found)
-        else:
-            skew = page_skew(grey, options)
+                cache.put(key, found)
     except ExtractorError as exc:
         raise type(exc)(name, f"page {number}: {exc.message}") from None
     except (RuntimeError, OSError, ValueError) as exc:
         raise OcrFailed(name, f"page {number}: OCR failed ({exc})") from None
-    words, rotation = found
-    if rotation % 2:  # the upright page is the page turned a quarter: its sides swap
+    if found.quarter_turns % 2:  # the upright page is the page turned a quarter: its sides swap
         width, height = height, width
-    return PageWords(number, width, height, TextSource.OCR, words, rotation, skew=skew)
+    return PageWords(number, width, height, TextSource.OCR, found.words, found.quarter_turns, skew=found.skew)
 
 
 def image_key(image: GrayImage, options: OcrOptions) -> str:

@@ -79,6 +79,16 @@ class Word:
 
 
 @dataclass(frozen=True, slots=True)
+class OcrWords:
+    """What reading a page image gave, as the OCR cache keeps it: words in PDF points on the
+    levelled, upright page, and the quarter turns and skew (degrees) that made it so."""
+
+    words: tuple[Word, ...]
+    quarter_turns: int
+    skew: float
+
+
+@dataclass(frozen=True, slots=True)
 class TableCell:
     bbox: BBox
     """A merged cell spans several columns or rows of the grid."""

@@ -7,8 +7,9 @@
   ``patterns/`` that produced it; the same PDF found twice is extracted once.
 - ``meta``: facts about the batch (``archive``: the folder it read, so that the review app
   can render page images from the original PDFs).
-- ``ocr_pages``: OCR words per page-image hash and OCR settings, so that re-extracting after
-  a change to ``patterns/`` never re-runs Tesseract.
+- ``ocr_pages``: OCR words, with the quarter turns and skew that levelled the page, per
+  page-image hash and OCR settings, so that re-extracting after a change to ``patterns/``
+  never re-runs Tesseract (nor measures the skew again).
 
 Every outcome is written in one transaction, in WAL mode with full synchronisation: a
 ``kill -9`` or a power cut loses at most the document being written, never half of one.
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import NoStore
-from extractor.model import Word
+from extractor.model import OcrWords, Word
 
 STORE_NAME = "store.sqlite"
 
@@ -149,8 +150,8 @@ class Store:
         with self.transaction():
             self.connection.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in stale])
 
-    def ocr_words(self, image_sha256: str, settings: str) -> tuple[tuple[Word, ...], int] | None:
-        """The words of an upright page image and the quarter turns that made it upright."""
+    def ocr_words(self, image_sha256: str, settings: str) -> OcrWords | None:
+        """What reading a page image with ``settings`` gave."""
         row = self.connection.execute(
             "SELECT words FROM ocr_pages WHERE image_sha256 = ? AND settings = ?", (image_sha256, settings)
         ).fetchone()
@@ -158,10 +159,11 @@ class Store:
             return None
         entry = json.loads(row[0])
         words = tuple(Word(text, (x0, top, x1, bottom), conf) for text, x0, top, x1, bottom, conf in entry["words"])
-        return words, entry["rotation"]
+        return OcrWords(words, entry["rotation"], entry["skew"])
 
-    def save_ocr_words(self, image_sha256: str, settings: str, words: tuple[Word, ...], rotation: int) -> None:
-        entry = {"rotation": rotation, "words": [(w.text, *w.bbox, w.confidence) for w in words]}
+    def save_ocr_words(self, image_sha256: str, settings: str, found: OcrWords) -> None:
+        words = [(w.text, *w.bbox, w.confidence) for w in found.words]
+        entry = {"rotation": found.quarter_turns, "skew": found.skew, "words": words}
         blob = json.dumps(entry, ensure_ascii=False)
         with self.transaction():
             self.connection.execute("INSERT OR REPLACE INTO ocr_pages VALUES (?, ?, ?)", (image_sha256, settings, blob))

@@ -15,7 +15,7 @@ from extractor.evaluate import compare
 from extractor.extract import Extractor
 from extractor.images import PageImage, covering_marks, dropped_colour, from_pil, level_angle, rotate_by
 from extractor.model import level_back
-from extractor.ocr import OcrOptions, PixelWord, TesserocrEngine, has_tessdata, line_parts, read_page, reads_better
+from extractor.ocr import OcrOptions, PixelWord, TesserocrEngine, line_parts, read_page, reads_better
 from tests.conftest import SAMPLES, expected
 from tests.ocr_images import degraded, drawn_page, font_path
 from tests.pages import FILLER, HEADER_PARTY, body
@@ -25,8 +25,6 @@ SKEW_ANGLES = {1: 2.8, 2: -2.5}
 """Degrees counter-clockwise each page of the skewed sample was scanned at (make_samples.py)."""
 STAMPED = "seed-51-BC-CTD-200dpi-stamp"
 DPI = 150
-
-needs_tesseract = pytest.mark.skipif(not has_tessdata("vie"), reason="Tesseract vie data not installed")
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +64,6 @@ def test_a_box_of_the_levelled_page_goes_back_where_the_ink_was() -> None:
     assert ((x0 + x1) / 2, (top + bottom) / 2) == (pytest.approx(502, abs=1), pytest.approx(52, abs=1))
 
 
-@needs_tesseract
 @pytest.mark.parametrize("key", ["number", "date", "issuer"])
 def test_boxes_of_a_skewed_scan_are_on_the_page_as_shown(sample_records: dict[str, dict], key: str) -> None:
     """The field's box on the scan is the born-digital box turned as the sheet was."""
@@ -118,7 +115,6 @@ def stamp_over_print() -> PageImage:
     return PageImage(from_pil(rgb, dpi), dropped_colour(np.asarray(rgb), dpi))
 
 
-@needs_tesseract
 def test_a_stamp_over_print_is_read_and_so_is_the_print() -> None:
     """Grey, the stamp and the lines under it read as debris; with the colour dropped the
     print is read, and the stamp's own ink, read alone, gives its text."""
@@ -133,7 +129,6 @@ def test_a_stamp_over_print_is_read_and_so_is_the_print() -> None:
     assert {"ĐẾN", "457", "23/8/2021"} <= set(dropped) and dropped.count("với") == 6
 
 
-@needs_tesseract
 def test_the_title_under_a_seal_is_read(sample_records: dict[str, dict]) -> None:
     """The red seal over "HIỆU TRƯỞNG / TRƯỜNG CHÍNH TRỊ TỈNH SƠN LA" is dropped; the red
     "ĐẾN" stamp on blank paper is still read."""
@@ -169,7 +164,6 @@ def test_a_line_read_as_one_across_two_columns_is_split() -> None:
     assert [[w.text for w in part] for part in line_parts(line)] == [["Số", "27-BC/TCT"], ["Hải"]]
 
 
-@needs_tesseract
 def test_a_weak_header_line_read_again_as_one_line_gets_the_number_right() -> None:
     """A 150 dpi header, blurred and noisy: page segmentation (psm 3) reads the number as
     "237-BC/TCT"; the line read again alone, enlarged, reads "27-BC/TCT"."""
@@ -192,3 +186,42 @@ def test_the_ocr_cache_key_names_every_step() -> None:
         OcrOptions(colour_dropout=False).cache_key(),
     }
     assert len(keys) == 4
+
+
+class DictCache:
+    def __init__(self) -> None:
+        self.entries: dict = {}
+
+    def get(self, key: str):
+        return self.entries.get(key)
+
+    def put(self, key: str, found) -> None:
+        self.entries[key] = found
+
+
+class NoEngine:
+    """A cache hit must not read the page again."""
+
+    def recognize(self, image):
+        raise AssertionError("the page was read again")
+
+
+def test_a_cached_page_keeps_its_skew_without_measuring_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pypdfium2 as pdfium
+
+    from extractor import ocr
+    from extractor.ingest import ocr_page
+
+    options, cache = OcrOptions(), DictCache()
+    document = pdfium.PdfDocument(SAMPLES / f"{SKEWED}.pdf")
+    try:
+        engine = TesserocrEngine(options)
+        first = ocr_page(document[0], 1, engine, options, SKEWED, cache)
+        engine.close()
+        monkeypatch.setattr(ocr, "page_skew", lambda *_: pytest.fail("the skew was measured again"))
+        again = ocr_page(document[0], 1, NoEngine(), options, SKEWED, cache)
+    finally:
+        document.close()
+    assert first.skew == pytest.approx(-SKEW_ANGLES[1], abs=0.3)
+    assert [entry.skew for entry in cache.entries.values()] == [first.skew]
+    assert again == first
