@@ -27,6 +27,7 @@ class ExitCode(enum.IntEnum):
     NO_STORE = 13
     UNSAFE_SERVER = 14
     SERVER_FAILED = 15
+    TOO_MANY_PAGES = 16
     INTERNAL = 70
     BROKEN_PIPE = 141
     """128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe."""
@@ -72,6 +73,13 @@ class EncryptedPdf(ExtractorError):
 class NoPages(ExtractorError):
     exit_code = ExitCode.NO_PAGES
     reason = "no_pages"
+
+
+class TooManyPages(ExtractorError):
+    """More pages than the caller takes (``IngestOptions.max_pages``: the HTTP API's limit)."""
+
+    exit_code = ExitCode.TOO_MANY_PAGES
+    reason = "too_many_pages"
 
 
 class UnreadableFile(ExtractorError):

@@ -26,6 +26,7 @@ from extractor.errors import (
     NoPages,
     NotAPdf,
     OcrFailed,
+    TooManyPages,
     UnreadableFile,
 )
 from extractor.model import OcrWords, PageWords, TextSource, Word
@@ -68,6 +69,8 @@ FONT_NAME_BYTES = 128
 class IngestOptions:
     ocr: OcrOptions = field(default_factory=OcrOptions)
     force_ocr: bool = False
+    max_pages: int | None = None
+    """Refuse a longer document (``TooManyPages``) before reading any page."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ def read_document(path: Path, options: IngestOptions, get_engine: Callable[[], O
     facts = check_input(path)
     document = open_pdf(path)
     try:
+        if options.max_pages is not None and len(document) > options.max_pages:
+            raise TooManyPages(str(path), f"{len(document)} pages; at most {options.max_pages} are taken")
         pages = tuple(read_pages(document, options, get_engine, str(path)))
     finally:
         document.close()

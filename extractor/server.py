@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
@@ -85,7 +86,8 @@ class Extraction:
     """One ``Extractor`` for the server's life; extractions run one at a time in a worker thread."""
 
     def __init__(self, options: ExtractOptions, limits: Limits) -> None:
-        self.extractor = Extractor(options)
+        ingest = dataclasses.replace(options.ingest, max_pages=limits.max_pages)
+        self.extractor = Extractor(dataclasses.replace(options, ingest=ingest))
         self.limits = limits
         self.lock = threading.Lock()
 
@@ -115,7 +117,6 @@ class Extraction:
     def extract(self, pdf: Path, name: str) -> dict[str, Any]:
         with self.lock:
             try:
-                self.check_pages(pdf)
                 record = self.extractor.extract(pdf).data
             except (ExtractorError, PatternError) as exc:
                 message = getattr(exc, "message", str(exc))
@@ -123,18 +124,6 @@ class Extraction:
                 raise ApiError(status, exc.reason, f"{name}: {message}") from None
         record["source"]["file"] = name
         return record
-
-    def check_pages(self, pdf: Path) -> None:
-        from extractor.ingest import check_input, open_pdf
-
-        check_input(pdf)
-        document = open_pdf(pdf)
-        pages = len(document)
-        document.close()
-        if pages > self.limits.max_pages:
-            raise ApiError(
-                422, "too_many_pages", f"the PDF has {pages} pages; this server takes at most {self.limits.max_pages}"
-            )
 
 
 def too_large(limit: int) -> ApiError:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.errors import OcrFailed
+from extractor.errors import OcrFailed, TooManyPages
 from extractor.extract import ExtractOptions, Extractor
 from extractor.ingest import IngestOptions, is_usable, read_document
 from extractor.model import PageWords, TextSource, Word
@@ -51,6 +51,14 @@ def test_text_layer_pages_never_start_the_engine() -> None:
     assert engine.calls == 0
     assert [p.source for p in document.pages] == [TextSource.TEXT_LAYER] * 2
     assert all(w.confidence == 1.0 for p in document.pages for w in p.words)
+
+
+def test_a_document_over_the_page_limit_is_refused_before_any_page_is_read() -> None:
+    engine = FixedEngine()
+    with pytest.raises(TooManyPages, match="2 pages; at most 1") as refused:
+        read_document(GOV, IngestOptions(force_ocr=True, max_pages=1), lambda: engine)
+    assert refused.value.reason == "too_many_pages" and engine.calls == 0
+    assert len(read_document(GOV, IngestOptions(max_pages=2), lambda: engine).pages) == 2
 
 
 def test_ocr_boxes_are_mapped_to_pdf_points() -> None:
