@@ -43,9 +43,8 @@ from extractor import __version__
 from extractor.errors import ExtractorError, PatternError
 from extractor.export import Exported, corrector, exported_documents
 from extractor.extract import ExtractOptions, Extractor
-from extractor.store import STORE_NAME, open_store
+from extractor.store import DOCUMENT_ID, STORE_NAME, open_store
 
-SHA256 = r"^[0-9a-f]{64}$"
 ISO_DATE = r"^\d{4}-\d{2}(-\d{2})?$"
 MULTIPART_ALLOWANCE = 64 * 1024
 """Bytes a multipart envelope may add to the PDF it carries."""
@@ -320,7 +319,7 @@ def page_of(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
 
 Offset = Annotated[int, Query(ge=0, description="items to skip")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="items per page")]
-DocumentId = Annotated[str, PathParam(pattern=SHA256, description="the document's id: its sha256, 64 hex digits")]
+DocumentId = Annotated[str, PathParam(pattern=DOCUMENT_ID, description="the document's id: its sha256, 64 hex digits")]
 DateQuery = Annotated[str | None, Query(pattern=ISO_DATE, description="YYYY-MM-DD or YYYY-MM")]
 ERRORS = {
     code: {"description": text, "content": {"application/json": {"example": {"error": reason, "message": "…"}}}}
@@ -433,7 +432,7 @@ def add_store_routes(app: FastAPI, library: Library) -> None:
         school: Annotated[str | None, Query(description="part of the school's canonical name, any case")] = None,
         period: Annotated[str | None, Query(description="exactly: 2021, 2021-H1, 2021-Q3, 2020-2021")] = None,
         kind: Annotated[str | None, Query(pattern="^(result|plan|carried_over)$")] = None,
-        document: Annotated[str | None, Query(pattern=SHA256, description="only this document's")] = None,
+        document: Annotated[str | None, Query(pattern=DOCUMENT_ID, description="only this document's")] = None,
         offset: Offset = 0,
         limit: Limit = 100,
     ) -> dict[str, Any]:

@@ -29,6 +29,8 @@ from extractor.errors import NoStore
 from extractor.model import OcrWords, Word
 
 STORE_NAME = "store.sqlite"
+DOCUMENT_ID = r"^[0-9a-f]{64}$"
+"""A document's id, as URLs and exports name it: the sha256 of its file, in lower-case hex."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from extractor.store import open_store
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 DUPLICATED = "gov-12-BC-TCT.pdf"
@@ -75,3 +77,12 @@ def stored_records(out: Path) -> dict[str, dict]:
 def without_file(record: dict) -> dict:
     """``record`` with ``source.file`` blanked: the same document read from another path compares equal."""
     return {**record, "source": {**record["source"], "file": None}}
+
+
+def the_record(out: Path) -> dict:
+    """The record of the first done file of a batch output (tests that hold one document)."""
+    store = open_store(out)
+    try:
+        return next(record for _, record in store.records())
+    finally:
+        store.close()

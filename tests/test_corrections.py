@@ -10,7 +10,7 @@ import pytest
 from extractor.corrections import Conflict, Corrections, Edit, InvalidCorrection, Validator, item_paths
 from extractor.record import validate
 from extractor.store import open_store
-from tests.batch_output import copy_output, run_cli, samples_output
+from tests.batch_output import copy_output, run_cli, samples_output, the_record
 
 SAMPLE = "gov-12-BC-TCT.pdf"
 
@@ -24,14 +24,6 @@ def batch_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def out(batch_out: Path, tmp_path: Path) -> Path:
     """A fresh copy of the batch output (each test writes its own corrections)."""
     return copy_output(batch_out, tmp_path)
-
-
-def the_record(out: Path) -> dict:
-    store = open_store(out)
-    try:
-        return next(record for _, record in store.records())
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")

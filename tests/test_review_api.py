@@ -15,9 +15,8 @@ from fastapi.testclient import TestClient
 
 from extractor.errors import ExitCode
 from extractor.review.app import create_app
-from extractor.store import open_store
 from extractor.web import Guard
-from tests.batch_output import ROOT, copy_output, samples_output
+from tests.batch_output import ROOT, copy_output, samples_output, the_record
 
 SAMPLE = "gov-12-BC-TCT.pdf"
 PLANTED = "<script>alert('pwned')</script>"
@@ -41,14 +40,6 @@ def guard() -> Guard:
 @pytest.fixture
 def client(out: Path, guard: Guard) -> TestClient:
     return TestClient(create_app(out, guard, "tester"), base_url="http://localhost")
-
-
-def the_record(out: Path) -> dict:
-    store = open_store(out)
-    try:
-        return next(record for _, record in store.records())
-    finally:
-        store.close()
 
 
 def plant(out: Path, change: callable) -> dict:

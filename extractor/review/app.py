@@ -38,9 +38,10 @@ from extractor.review.queries import (
     source_of,
     summary,
 )
+from extractor.store import DOCUMENT_ID
 from extractor.web import ASGIApp, Guard
 
-DocumentIdPath = Annotated[str, PathParameter(pattern=r"^[0-9a-f]{64}$")]
+DocumentIdPath = Annotated[str, PathParameter(pattern=DOCUMENT_ID)]
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self';"
