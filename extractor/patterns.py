@@ -76,6 +76,9 @@ class DocumentType:
     state: tuple[str, ...]
     party: tuple[str, ...]
     older: tuple[str, ...]
+    bare_state_symbol: bool = False
+    """State symbols of this type carry no type abbreviation ("123/UBND-VX" is a công văn):
+    written ``-`` in the state column."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,11 @@ class Patterns:
             if doc_type:
                 return doc_type
         return None
+
+    @property
+    def bare_symbol_type(self) -> DocumentType:
+        """The type of a document whose state symbol names no type (a công văn)."""
+        return next(t for t in self.document_types if t.bare_state_symbol)
 
     def type_of_symbol(self, symbol: str, party_style: bool) -> DocumentType | None:
         """The type a symbol's first group stands for ("BC" in "51-BC/CTĐ", "QĐ" in "15/QĐ-UBND")."""
@@ -211,9 +219,15 @@ def read_lines(path: Path) -> Iterator[str]:
     yield from (line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def read_document_types(path: Path) -> Iterator[DocumentType]:
-    for name, state, party, older in read_tsv(path, ("name", "state", "party", "older")):
-        yield DocumentType(name, _split(state), _split(party), _split(older))
+def read_document_types(path: Path) -> list[DocumentType]:
+    """The types; exactly one has ``-`` as its state abbreviation (no abbreviation in the symbol)."""
+    types = [
+        DocumentType(name, _split(state.strip("-")), _split(party), _split(older), bare_state_symbol=state == "-")
+        for name, state, party, older in read_tsv(path, ("name", "state", "party", "older"))
+    ]
+    if sum(t.bare_state_symbol for t in types) != 1:
+        raise PatternError(f"{path}: exactly one type must have '-' as its state abbreviation (the công văn)")
+    return types
 
 
 def _split(cell: str) -> tuple[str, ...]:

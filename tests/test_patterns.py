@@ -36,6 +36,7 @@ def test_symbol_types_by_style() -> None:
     assert patterns.type_of_symbol("TT/TU", party_style=True).name == "Thông tri"
     assert patterns.type_of_symbol("TT-BNV", party_style=False).name == "Thông tư"
     assert patterns.type_of_symbol("UBND-VX", party_style=False) is None
+    assert patterns.bare_symbol_type.name == "Công văn"  # the type of such a symbol, from the data
 
 
 @pytest.mark.parametrize(
@@ -45,6 +46,7 @@ def test_symbol_types_by_style() -> None:
         ("regex.toml", "<<number_symbol>>", "<<no_such_fragment>>", "no_such_fragment"),
         ("regex.toml", "page_number = ", "page_numbr = ", "page_number"),
         ("document_types.tsv", "name\tstate\tparty\tolder", "name\tstate", "header"),
+        ("document_types.tsv", "Công văn\t-\t", "Công văn\t\t", "exactly one type"),
         ("lookalikes.tsv", "U+00D0\tU+0110", "Ð\tĐ", "U+XXXX"),
         ("patterns.jsonl", '{"label": "CLUSTER"', '{"labl": "CLUSTER"', "patterns.jsonl:"),
     ],

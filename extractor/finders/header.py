@@ -147,7 +147,7 @@ def find_type(context: Context, findings: Findings, title_at: int | None) -> Non
     elif from_symbol is not None:
         findings.type = findings.number.with_value(from_symbol.name, 0.85)
     elif findings.number is not None and opens_with_subject(context):
-        findings.type = findings.number.with_value(context.patterns.type_named("Công văn").name, 0.75)
+        findings.type = findings.number.with_value(context.patterns.bare_symbol_type.name, 0.75)
 
 
 def opens_with_subject(context: Context) -> bool:

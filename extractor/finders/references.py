@@ -69,5 +69,5 @@ def kind_of(context: Context, match: regex.Match[str]) -> str | None:
         doc_type = context.patterns.type_of_symbol(match["symbol"], party_style)
         if doc_type is None and not party_style:
             # Nghị định 30: a công văn's symbol is its issuer and unit, with no type ("123/UBND-VX").
-            doc_type = context.patterns.type_named("Công văn")
+            doc_type = context.patterns.bare_symbol_type
     return doc_type.name if doc_type else None
